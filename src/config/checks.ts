@@ -1,0 +1,72 @@
+/**
+ * Cross-field checks: contradictions that a per-field schema cannot see.
+ * Each returns issues with a path into the YAML, so they are reported with
+ * file:line:col exactly like schema errors.
+ */
+import type { ModelConfig, ParsedConfig } from './schema.js';
+
+/** What the checks need; sections that failed the schema are absent, so checks run on what did parse. */
+export interface CheckableConfig {
+  server?: ParsedConfig['server'] | undefined;
+  gpus?: ParsedConfig['gpus'] | undefined;
+  models: (ModelConfig | undefined)[];
+  /** Paths (formatted) under which a value was invalid and replaced by its default. */
+  tainted?: string[];
+}
+
+export interface ConfigIssue {
+  path: (string | number)[];
+  message: string;
+  /** Other fields the contradiction involves. */
+  related?: (string | number)[][];
+}
+
+export function crossFieldIssues(cfg: CheckableConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const names = new Map<string, string>();
+  cfg.models.forEach((m, i) => {
+    if (!m) return;
+    const at = (...rest: (string | number)[]): (string | number)[] => ['models', i, ...rest];
+    const s = m.scaling;
+    if (s.minReplicas > s.maxReplicas) {
+      issues.push({
+        path: at('scaling', 'minReplicas'),
+        related: [at('scaling', 'maxReplicas')],
+        message: `minReplicas (${s.minReplicas}) is greater than maxReplicas (${s.maxReplicas})`,
+      });
+    }
+    if (s.panicWindow > s.stableWindow) {
+      issues.push({ path: at('scaling', 'panicWindow'), related: [at('scaling', 'stableWindow')], message: 'panicWindow is longer than stableWindow; the panic window must be the shorter one' });
+    }
+    const cap = s.maxConcurrencyPerReplica;
+    if (cap !== undefined && cap > 0 && cap < s.targetConcurrency) {
+      issues.push({ path: at('scaling', 'maxConcurrencyPerReplica'), related: [at('scaling', 'targetConcurrency')], message: `maxConcurrencyPerReplica (${cap}) is below targetConcurrency (${s.targetConcurrency}); replicas could never reach the target` });
+    }
+    const own = [m.name, ...m.aliases];
+    own.forEach((n, j) => {
+      const where = j === 0 ? at('name') : at('aliases', j - 1);
+      const prev = names.get(n);
+      if (prev !== undefined) issues.push({ path: where, message: `"${n}" is already used by model ${prev}` });
+      else names.set(n, m.name);
+    });
+    if (m.provider.type === 'local' && cfg.gpus?.devices !== undefined && m.gpusPerReplica > cfg.gpus.devices.length) {
+      issues.push({
+        path: at('gpusPerReplica'),
+        related: [['gpus', 'devices']],
+        message: `gpusPerReplica (${m.gpusPerReplica}) exceeds the ${cfg.gpus.devices.length} GPUs listed in gpus.devices; no replica could ever start`,
+      });
+    }
+  });
+  const devices = cfg.gpus?.devices ?? [];
+  const seen = new Set<string>();
+  devices.forEach((d, i) => {
+    if (seen.has(String(d))) issues.push({ path: ['gpus', 'devices', i], message: `GPU ${d} is listed twice` });
+    seen.add(String(d));
+  });
+  if (!cfg.server) return issues;
+  const { port, adminPort, host, adminHost } = cfg.server;
+  if (port !== 0 && port === adminPort && host === adminHost) {
+    issues.push({ path: ['server', 'adminPort'], related: [['server', 'port']], message: `adminPort ${adminPort} is the same as port; the API and admin listeners need different ports` });
+  }
+  return issues;
+}
