@@ -15,7 +15,7 @@ const forbid = (...layers) => ({
     },
   ],
 });
-const ALL = ['app', 'config', 'gateway', 'autoscaler', 'providers', 'engines', 'state', 'telemetry', 'sim', 'modelsim', 'cli'];
+const ALL = ['app', 'config', 'gateway', 'autoscaler', 'providers', 'engines', 'state', 'telemetry', 'sim', 'modelsim', 'loadtest', 'cli'];
 const except = (...keep) => ALL.filter((l) => !keep.includes(l));
 
 export default tseslint.config(
@@ -54,10 +54,11 @@ export default tseslint.config(
     },
   },
   { files: ['src/modelsim/**'], rules: forbid(...except('modelsim')) },
+  { files: ['src/loadtest/**'], rules: forbid(...except('loadtest')) },
   // Only the clock module touches timers and wall time.
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/core/clock.ts', 'src/cli/**', 'src/modelsim/**'],
+    ignores: ['src/core/clock.ts', 'src/cli/**', 'src/modelsim/**', 'src/loadtest/**'],
     rules: {
       'no-restricted-globals': ['error', ...['setTimeout', 'setInterval'].map((name) => ({ name, message: 'use the injected Clock (src/core/clock.ts)' }))],
       'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'use the injected Clock (src/core/clock.ts)' }],
