@@ -1,0 +1,142 @@
+/**
+ * The composition root: the only file where real implementations meet.
+ *
+ *   config -> pools (data plane) + providers (replicas) + autoscaler (control)
+ *          -> API listener + admin listener
+ *
+ * Provider events flow to the pools (routable set, accounting); the pools'
+ * load flows to the autoscaler; the autoscaler's decisions flow to the
+ * providers through the reconciler. Nothing flows the other way.
+ */
+import type { AddressInfo } from 'node:net';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Autoscaler } from './autoscaler/autoscaler.js';
+import { policyByName } from './autoscaler/policies.js';
+import { Reconciler } from './autoscaler/reconciler.js';
+import { SignalCollector } from './autoscaler/signals.js';
+import type { Config } from './config/resolve.js';
+import { systemClock, type Clock } from './core/clock.js';
+import type { Logger } from './core/logger.js';
+import { buildAdminServer } from './gateway/admin-server.js';
+import { buildApiServer } from './gateway/api-server.js';
+import { ModelPool } from './gateway/pool.js';
+import { Router } from './gateway/router.js';
+import { LocalProvider } from './providers/local/local-provider.js';
+import type { Provider, ReplicaLoad } from './providers/provider.js';
+import { StaticProvider } from './providers/static-provider.js';
+import { GpuAccounting } from './telemetry/gpu-accounting.js';
+import { Metrics, type ModelView } from './telemetry/metrics.js';
+
+export interface GatewayOptions {
+  clock?: Clock;
+  logger: Logger;
+  /** Override server.port / server.adminPort (0 = any free port). */
+  port?: number;
+  adminPort?: number;
+}
+
+export interface Gateway {
+  apiUrl: string;
+  adminUrl: string;
+  router: Router;
+  autoscaler: Autoscaler;
+  registry: Registry;
+  providerFor(model: string): Provider | undefined;
+  /** Graceful stop: refuse new requests, let in-flight ones finish (bounded), stop replicas. */
+  close(): Promise<void>;
+}
+
+export async function startGateway(config: Config, opts: GatewayOptions): Promise<Gateway> {
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger;
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const accounting = new GpuAccounting(() => clock.now());
+
+  let autoscaler: Autoscaler | undefined;
+  let shuttingDown = false;
+  const pools: ModelPool[] = [];
+  const views = (): ModelView[] =>
+    pools.map((p) => {
+      const s = p.status();
+      return {
+        name: p.name,
+        gpusPerReplica: p.model.gpusPerReplica,
+        gpuPricePerHour: p.model.gpuPricePerHour,
+        inflight: s.inflight,
+        queued: s.queued,
+        desired: autoscaler?.decision(p.name)?.desired ?? providerFor(p.name)?.targetReplicas(p.name),
+        replicas: s.replicas,
+      };
+    });
+  const metrics = new Metrics(registry, { models: views }, accounting);
+  const deps = { clock, metrics, accounting, logger, onDemand: (m: string) => autoscaler?.nudge(m) };
+  for (const m of config.models) pools.push(new ModelPool(m, deps));
+  const router = new Router(pools);
+
+  const load: ReplicaLoad = {
+    inflight: (model, id) => router.pool(model)?.status().replicaList.find((r) => r.id === id)?.inflight ?? 0,
+    waitIdle: (model, id, ms) => router.pool(model)?.waitIdle(id, ms) ?? Promise.resolve(),
+  };
+  const local = new LocalProvider(config.models, config.gpus.devices, load, clock, logger.child({ component: 'local-provider' }));
+  const fixed = new StaticProvider(config.models, clock, logger.child({ component: 'static-provider' }));
+  const providers = new Map<string, Provider>(config.models.map((m) => [m.name, m.provider.type === 'static' ? fixed : local]));
+  const providerFor = (model: string): Provider | undefined => providers.get(model);
+  for (const p of [local, fixed]) p.subscribe((ev) => router.pool(ev.replica.model)?.onReplicaEvent(ev));
+
+  const collector = new SignalCollector({ load: (m) => router.pool(m)?.load() }, providerFor);
+  const reconciler = new Reconciler(providerFor, { scaleEvent: (model, direction, reason) => metrics.scaleEvents.inc({ model, direction, reason }) }, logger.child({ component: 'autoscaler' }));
+  autoscaler = new Autoscaler(
+    config.models
+      .filter((m) => m.provider.type !== 'static')
+      .map((m) => ({ name: m.name, scaling: m.scaling, policy: policyByName(m.scaling.policy) })),
+    collector,
+    reconciler,
+    clock,
+    logger.child({ component: 'autoscaler' }),
+    { observeDecide: (policy, s) => metrics.autoscalerTick.observe({ policy }, s) },
+  );
+
+  const api = buildApiServer({ router, clock, logger, metrics, maxBodySize: config.server.maxBodySize });
+  const admin = buildAdminServer(registry, {
+    ready: () => !shuttingDown,
+    models: () =>
+      pools.map((p) => {
+        const d = autoscaler?.decision(p.name);
+        return { ...p.status(), desired: d?.desired ?? providerFor(p.name)?.targetReplicas(p.name), lastScaleReason: d?.reason, policy: p.model.scaling.policy, provider: p.model.provider.type };
+      }),
+  });
+
+  await admin.listen({ host: config.server.adminHost, port: opts.adminPort ?? config.server.adminPort });
+  await api.listen({ host: config.server.host, port: opts.port ?? config.server.port });
+  fixed.start();
+  autoscaler.start(config.autoscaler.tickInterval);
+
+  const url = (a: AddressInfo | string | null): string =>
+    typeof a === 'object' && a ? `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}` : String(a);
+
+  return {
+    apiUrl: url(api.server.address()),
+    adminUrl: url(admin.server.address()),
+    router,
+    autoscaler,
+    registry,
+    providerFor,
+    async close() {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      autoscaler?.stop();
+      for (const p of pools) p.close();
+      const timeout = new AbortController();
+      const deadline = clock.sleep(config.server.shutdownTimeout, timeout.signal).then(
+        () => api.server.closeAllConnections(),
+        () => undefined,
+      );
+      await Promise.race([api.close(), deadline]);
+      timeout.abort();
+      await Promise.all([local.close(), fixed.close()]);
+      for (const p of pools) p.destroy();
+      await admin.close();
+    },
+  };
+}

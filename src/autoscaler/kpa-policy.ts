@@ -1,0 +1,115 @@
+/**
+ * The reactive policy: Knative's KPA ("Knative Pod Autoscaler"), after
+ * knative/serving pkg/autoscaler/scaling/autoscaler.go (func Scale) and the
+ * documented defaults (docs: serving/autoscaling/kpa-specific):
+ *
+ *   capacity       = max(1, replicas bought)        // pending + starting + ready
+ *   stable         = avg concurrency over stableWindow (60s)
+ *   panic          = avg concurrency over panicWindow  (6s)
+ *   wantStable     = ceil(stable / targetConcurrency)
+ *   wantPanic      = ceil(panic  / targetConcurrency)
+ *   enter panic when wantPanic / capacity >= panicThreshold (2.0 = 200%);
+ *   leave it after a whole stableWindow below the threshold;
+ *   desired        = panicking ? max(wantPanic seen while panicking) : wantStable
+ *                    (0 for a tick with no request at all: see below)
+ *   delayed        = max(desired over the last scaledownWindow)   // scale-down delay
+ *   result         = clamp(delayed, floor(capacity / 2), ceil(maxScaleUpRate * capacity)),
+ *                    then clamp to [minReplicas, maxReplicas]
+ *
+ * Worked example (target 8, threshold 2): one ready replica, a burst makes the
+ * 6 s average 50 while the 60 s average is still 12. wantPanic = ceil(50/8) = 7,
+ * 7/1 >= 2 -> panic -> desired 7 (wantStable would have said 2). Panic holds
+ * 7 (or more) until 60 s pass below the threshold; afterwards the 5 min
+ * scale-down window keeps 7 for 5 more minutes before halving per tick.
+ *
+ * Differences from Knative, on purpose:
+ * - Capacity counts replicas still starting ("capacity already bought"), so a
+ *   burst during a cold start does not order a cascade of extra replicas.
+ * - The scale-down delay records the demand-derived count and the
+ *   max-scale-down-rate (2) is applied after it; Knative records the already
+ *   rate-limited count, which makes each halving wait a whole delay window.
+ * - Any request in flight or queued means at least one replica: scale from
+ *   zero never waits for an average to build up (Knative's activator "poke").
+ * - A tick that saw no request at all records 0 in the scale-down window even
+ *   while the 60 s average still remembers earlier load, so "scaledownWindow"
+ *   means what users expect: the model reaches zero scaledownWindow after its
+ *   last request finished (Knative adds its stable window on top).
+ * - Missing data (no signals this tick) returns undefined: nothing changes.
+ */
+import type { Decision, ModelSignals, Policy, ScalingSpec } from './policy.js';
+import { pushWindowMax, trimSamples, windowAverage, type MaxEntry, type Sample } from './window.js';
+
+const MAX_SCALE_DOWN_RATE = 2;
+
+export interface KpaState {
+  samples: Sample[];
+  /** Since when the policy has been in panic mode (ms), or null. */
+  panicSince: number | null;
+  /** Last time panic-window demand was over the threshold. */
+  lastOverThreshold: number | null;
+  maxPanicDesired: number;
+  /** Recent demand-derived desired counts (a max-deque), for the scale-down delay. */
+  recent: MaxEntry[];
+}
+
+export const kpaPolicy: Policy<KpaState> = {
+  name: 'reactive',
+  initialState: () => ({ samples: [], panicSince: null, lastOverThreshold: null, maxPanicDesired: 0, recent: [] }),
+  decide: decideKpa,
+};
+
+export function decideKpa(sig: ModelSignals | undefined, spec: ScalingSpec, prev: KpaState): Decision<KpaState> | undefined {
+  if (!sig) return undefined;
+  const now = sig.now;
+  const samples = trimSamples([...prev.samples, { t: now, dt: Math.max(0, sig.intervalMs), v: sig.concurrency }], now, spec.stableWindow);
+  const stable = windowAverage(samples, now, spec.stableWindow) ?? sig.concurrency;
+  const panicAvg = windowAverage(samples, now, spec.panicWindow) ?? sig.concurrency;
+  const { pending, starting, ready } = sig.replicas;
+  const capacity = Math.max(1, pending + starting + ready);
+
+  const wantStable = Math.ceil(stable / spec.targetConcurrency);
+  const wantPanic = Math.ceil(panicAvg / spec.targetConcurrency);
+  const over = wantPanic / capacity >= spec.panicThreshold;
+
+  let { panicSince, lastOverThreshold, maxPanicDesired } = prev;
+  if (over) {
+    panicSince ??= now;
+    lastOverThreshold = now;
+  } else if (panicSince !== null && lastOverThreshold !== null && now - lastOverThreshold >= spec.stableWindow) {
+    panicSince = null;
+    maxPanicDesired = 0;
+  }
+  const panicking = panicSince !== null;
+  let desired = wantStable;
+  let reason = 'load';
+  if (panicking) {
+    maxPanicDesired = Math.max(maxPanicDesired, wantPanic);
+    desired = maxPanicDesired;
+    reason = 'panic';
+  }
+  const idleNow = sig.concurrency === 0 && sig.inflight === 0 && sig.queued === 0;
+  if (idleNow) {
+    desired = 0;
+    reason = 'idle';
+  } else if (sig.inflight + sig.queued > 0 && desired < 1) {
+    desired = 1;
+    reason = 'activation';
+  }
+
+  const recent = pushWindowMax(prev.recent, now, desired, spec.scaledownWindow);
+  const delayed = recent[0]?.v ?? desired;
+  if (delayed > desired) reason = 'scaledown-delay';
+
+  const maxUp = Math.ceil(spec.maxScaleUpRate * capacity);
+  const maxDown = Math.floor(capacity / MAX_SCALE_DOWN_RATE);
+  let result = Math.min(Math.max(delayed, maxDown), maxUp);
+  if (result === 0) reason = 'idle';
+  if (result < spec.minReplicas) {
+    result = spec.minReplicas;
+    reason = 'min';
+  } else if (result > spec.maxReplicas) {
+    result = spec.maxReplicas;
+    reason = 'max';
+  }
+  return { desired: result, reason, state: { samples, panicSince, lastOverThreshold, maxPanicDesired, recent } };
+}

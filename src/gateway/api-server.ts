@@ -1,0 +1,66 @@
+/**
+ * The OpenAI API listener (fastify). Request logging is off on the hot path
+ * (metrics carry the numbers); errors are logged once, in the error handler.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Clock } from '../core/clock.js';
+import { describeError, PilotlightError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import { toApiError } from './api-errors.js';
+import { parseJsonBody } from './body.js';
+import { errorHeaders } from './error-reply.js';
+import { registerRoutes } from './routes.js';
+import type { Router } from './router.js';
+
+export interface ApiServerOptions {
+  router: Router;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  maxBodySize: number;
+}
+
+export function buildApiServer(o: ApiServerOptions): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: o.maxBodySize,
+    keepAliveTimeout: 65_000,
+    requestTimeout: 0,
+    connectionTimeout: 0,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as Buffer));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const e = toApiError(err, o.maxBodySize);
+    const pool = req.pilotPool;
+    if (pool) {
+      pool.m.error(e.code);
+      pool.m.finished(e.status, (o.clock.now() - (req.pilotStartedAt ?? o.clock.now())) / 1000);
+    } else {
+      o.metrics.errors.inc({ model: '', code: e.code });
+      o.metrics.requests.inc({ model: '', code: String(e.status) });
+    }
+    if (e.status >= 500) o.logger.warn({ code: e.code, url: req.url, err: describeError(err) }, e.message);
+    const h = errorHeaders(e);
+    for (let i = 0; i < h.length; i += 2) reply.header(h[i] ?? '', h[i + 1]);
+    void reply.code(e.status).send(e.toBody());
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const e = new PilotlightError('route_not_found', `no route ${req.method} ${req.url.split('?')[0]}; the gateway serves the OpenAI API under /v1`);
+    o.metrics.requests.inc({ model: '', code: '404' });
+    void reply.code(e.status).header('content-type', 'application/json').send(e.toBody());
+  });
+  registerRoutes(app, o.router, o.clock, o.logger);
+  return app;
+}

@@ -1,0 +1,43 @@
+/**
+ * One ready replica as the data plane sees it: an address, an undici Pool of
+ * keep-alive connections, and its in-flight count.
+ *
+ * The connection pool is sized to the replica's concurrency cap (plus a few),
+ * never smaller: a pool smaller than the concurrent streams queues requests
+ * inside undici and adds hundreds of ms of TTFB (reply-from's default of 128
+ * is the known trap).
+ */
+import { Pool } from 'undici';
+import type { Balanced } from './balancer.js';
+
+export class Endpoint implements Balanced {
+  inflight = 0;
+  routable = true;
+  readonly client: Pool;
+
+  constructor(
+    readonly id: string,
+    readonly url: string,
+    readonly cap: number,
+    upstreamTimeoutMs: number,
+  ) {
+    this.client = new Pool(url, {
+      connections: cap > 0 ? cap + 8 : null,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      headersTimeout: upstreamTimeoutMs,
+      bodyTimeout: upstreamTimeoutMs,
+    });
+  }
+
+  close(): void {
+    this.routable = false;
+    // Open requests finish on their own (draining) or fail (crash); idle sockets close now.
+    this.client.close().catch(() => undefined);
+  }
+
+  destroy(): void {
+    this.routable = false;
+    this.client.destroy().catch(() => undefined);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * A model's metric children, bound once at pool creation so the request path
+ * does no label hashing. Cost note: prom-client's `labels()` hashes its
+ * arguments on every call; a bound child's observe/inc is a few field writes.
+ */
+import type { Counter, Histogram } from 'prom-client';
+import type { Metrics } from '../telemetry/metrics.js';
+
+type HistogramChild = ReturnType<Histogram<'model'>['labels']>;
+type CounterChild = ReturnType<Counter<'model'>['labels']>;
+
+export class ModelPoolMetrics {
+  private readonly byCode = new Map<number, CounterChild>();
+  private readonly errorsByCode = new Map<string, CounterChild>();
+  private readonly retries = new Map<string, CounterChild>();
+  readonly duration: HistogramChild;
+  readonly ttfb: HistogramChild;
+  private readonly queueWait: HistogramChild;
+  private readonly coldStartWait: HistogramChild;
+  private readonly coldStartRequests: CounterChild;
+  private readonly replicaColdStart: HistogramChild;
+  private readonly startsReady: CounterChild;
+  private readonly startsFailed: CounterChild;
+
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly model: string,
+  ) {
+    this.duration = metrics.requestDuration.labels(model);
+    this.ttfb = metrics.timeToFirstByte.labels(model);
+    this.queueWait = metrics.queueWait.labels(model);
+    this.coldStartWait = metrics.coldStartWait.labels(model);
+    this.coldStartRequests = metrics.coldStartRequests.labels(model);
+    this.replicaColdStart = metrics.replicaColdStart.labels(model);
+    this.startsReady = metrics.replicaStarts.labels(model, 'ready');
+    this.startsFailed = metrics.replicaStarts.labels(model, 'failed');
+    // Zero-valued series exist from the start, so rate() and dashboards see them.
+    this.coldStartRequests.inc(0);
+    this.startsReady.inc(0);
+    this.startsFailed.inc(0);
+  }
+
+  /** One answered request: status code, total and first-byte seconds. */
+  finished(code: number, durationS: number): void {
+    let c = this.byCode.get(code);
+    if (!c) {
+      c = this.metrics.requests.labels(this.model, String(code));
+      this.byCode.set(code, c);
+    }
+    c.inc();
+    this.duration.observe(durationS);
+  }
+
+  error(code: string): void {
+    let c = this.errorsByCode.get(code);
+    if (!c) {
+      c = this.metrics.errors.labels(this.model, code);
+      this.errorsByCode.set(code, c);
+    }
+    c.inc();
+  }
+
+  retry(reason: string): void {
+    let c = this.retries.get(reason);
+    if (!c) {
+      c = this.metrics.upstreamRetries.labels(this.model, reason);
+      this.retries.set(reason, c);
+    }
+    c.inc();
+  }
+
+  /** A request served without queueing. */
+  notQueued(): void {
+    this.queueWait.observe(0);
+  }
+
+  observeQueued(waitedMs: number, coldStart: boolean): void {
+    this.queueWait.observe(waitedMs / 1000);
+    if (coldStart) {
+      this.coldStartRequests.inc();
+      this.coldStartWait.observe(waitedMs / 1000);
+    }
+  }
+
+  replicaReady(coldStartMs: number): void {
+    this.startsReady.inc();
+    this.replicaColdStart.observe(coldStartMs / 1000);
+  }
+
+  replicaFailed(): void {
+    this.startsFailed.inc();
+  }
+}
