@@ -14,8 +14,8 @@ export const COMMANDS: Record<string, Command> = {
     run: async (argv) => (await import('./validate.js')).validateCommand(argv),
   },
   schema: {
-    summary: 'schema                                          print the config JSON Schema',
-    run: async () => (await import('./schema.js')).schemaCommand(),
+    summary: 'schema [--markdown]                             print the config JSON Schema (or its Markdown reference)',
+    run: async (argv) => (await import('./schema.js')).schemaCommand(argv),
   },
   modelsim: {
     summary: 'modelsim --port N [--profile P] [--time-scale X] ...   a vLLM-compatible model-server simulator',

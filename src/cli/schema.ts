@@ -1,6 +1,9 @@
+import { configReferenceMarkdown } from '../config/reference.js';
 import { configJsonSchema } from '../config/schema.js';
 
-export async function schemaCommand(): Promise<number> {
-  process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+/** `pilotlight schema [--markdown]`: the JSON Schema of the config, or its reference as Markdown. */
+export async function schemaCommand(argv: string[] = []): Promise<number> {
+  if (argv.includes('--markdown')) process.stdout.write(configReferenceMarkdown());
+  else process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
   return 0;
 }

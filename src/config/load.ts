@@ -30,7 +30,7 @@ export class ConfigError extends Error {
 }
 
 export function formatProblem(p: ConfigProblem): string {
-  return `${p.file}:${p.line}:${p.col} ${p.path || '(root)'}: ${p.message}`;
+  return `${p.file}:${p.line}:${p.col} ${p.path ? `${p.path}: ` : ''}${p.message}`;
 }
 
 export function loadConfigFile(file: string): Config {
@@ -133,7 +133,8 @@ function fromZodIssue(
     });
   }
   let message = issue.message;
-  if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = `required: ${message.replace(/^Invalid input: /, '')}`;
+  const missing = /^Invalid input: expected (\w+), received undefined$/.exec(message);
+  if (issue.code === 'invalid_type' && missing) message = `is required (expected ${missing[1]})`;
   if (/discriminator/i.test(message) && path.at(-1) === 'type') {
     message = `unknown provider type ${JSON.stringify(getAt(raw, path))}; expected one of: local, static`;
   }

@@ -139,7 +139,7 @@ export const configSchema = z
       .prefault({}),
     logging: z
       .strictObject({
-        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).prefault('info'),
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).prefault('info').describe('Log level of the gateway (JSON lines on stdout). debug also shows replica output.'),
       })
       .prefault({}),
     models: z.array(modelSchema).min(1, { message: 'at least one model is required' }),
