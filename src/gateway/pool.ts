@@ -109,6 +109,13 @@ export class ModelPool {
     if (maxReplicas === 0 && this.model.provider.type !== 'static') {
       return Promise.reject(new PilotlightError('no_capacity', `model ${this.name} has maxReplicas 0`));
     }
+    if (this.model.provider.type === 'static' && !this.hasCapacityComing()) {
+      return Promise.reject(
+        new PilotlightError('upstream_unavailable', `model ${this.name}: no healthy replica (all fixed endpoints fail their health checks)`, {
+          retryAfterS: Math.max(1, Math.ceil(this.model.provider.probeInterval / 1000)),
+        }),
+      );
+    }
     const { maxPending, timeout } = this.model.queue;
     if (this.queue.size >= maxPending) {
       return Promise.reject(
@@ -317,16 +324,25 @@ export class ModelPool {
     if (previous === 'starting' || previous === 'pending') {
       this.m.replicaFailed();
       this.lastStartFailure = r.reason ?? 'unknown reason';
-      if (!this.hasCapacityComing()) this.failWaiters();
+      if (!this.hasCapacityComing()) {
+        this.failWaiters(
+          new PilotlightError('replica_start_failed', `model ${this.name}: replica failed to start: ${this.lastStartFailure}`, {
+            retryAfterS: Math.max(1, Math.ceil(this.coldStart.ms / 1000)),
+          }),
+        );
+      }
+    } else if (this.model.provider.type === 'static' && !this.hasCapacityComing()) {
+      // Fixed endpoints are not replaced: waiting would only end at queue.timeout.
+      this.failWaiters(
+        new PilotlightError('upstream_unavailable', `model ${this.name}: no healthy replica (${r.id}: ${r.reason ?? 'failed'})`, {
+          retryAfterS: Math.max(1, Math.ceil(this.model.provider.probeInterval / 1000)),
+        }),
+      );
     }
   }
 
-  /** Every replica that could serve the queue failed to start: answer the queue now. */
-  private failWaiters(): void {
-    const reason = this.lastStartFailure ?? 'unknown reason';
-    const err = new PilotlightError('replica_start_failed', `model ${this.name}: replica failed to start: ${reason}`, {
-      retryAfterS: Math.max(1, Math.ceil(this.coldStart.ms / 1000)),
-    });
+  /** Answers every waiter with `err` (nothing can serve them soon). */
+  private failWaiters(err: PilotlightError): void {
     for (const w of [...this.queue.entries()]) {
       this.drop(w);
       w.reject(err);
