@@ -15,7 +15,7 @@ import { policyByName } from './autoscaler/policies.js';
 import { Reconciler } from './autoscaler/reconciler.js';
 import { SignalCollector } from './autoscaler/signals.js';
 import type { Config } from './config/resolve.js';
-import { systemClock, type Clock } from './core/clock.js';
+import { every, systemClock, type Clock } from './core/clock.js';
 import type { Logger } from './core/logger.js';
 import { buildAdminServer } from './gateway/admin-server.js';
 import { buildApiServer } from './gateway/api-server.js';
@@ -132,7 +132,11 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
         () => api.server.closeAllConnections(),
         () => undefined,
       );
+      // Connections that finish their last response during shutdown become idle
+      // later; close them as they do, instead of waiting out keep-alive.
+      const stopReaping = every(clock, 100, () => api.server.closeIdleConnections());
       await Promise.race([api.close(), deadline]);
+      stopReaping();
       timeout.abort();
       await Promise.all([local.close(), fixed.close()]);
       for (const p of pools) p.destroy();

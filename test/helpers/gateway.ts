@@ -18,9 +18,9 @@ export async function startTestGateway(yaml: string): Promise<TestGateway> {
   return Object.assign(gw, { v1: `${gw.apiUrl}/v1` });
 }
 
-/** The replica command for modelsim with a fast profile and compressed time. */
+/** The replica command for modelsim with a fast profile, as a quoted YAML scalar. */
 export function modelsimCommand(extra = '', profile = 'tiny'): string {
-  return `pilotlight modelsim --port {port} --served-model-name {model} --profile ${profile} ${extra}`.trim();
+  return JSON.stringify(`pilotlight modelsim --port {port} --served-model-name {model} --profile ${profile} ${extra}`.trim());
 }
 
 export interface AdminModel {
