@@ -17,6 +17,14 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'schema [--markdown]                             print the config JSON Schema (or its Markdown reference)',
     run: async (argv) => (await import('./schema.js')).schemaCommand(argv),
   },
+  simulate: {
+    summary: 'simulate --trace FILE [--policies a,b] [--json] [--html FILE]   replay a trace against scaling policies',
+    run: async (argv) => (await import('./simulate.js')).simulateCommand(argv),
+  },
+  loadtest: {
+    summary: 'loadtest --curve FILE --target URL [--html FILE]   drive a gateway with a traffic curve',
+    run: async (argv) => (await import('./loadtest.js')).loadtestCommand(argv),
+  },
   modelsim: {
     summary: 'modelsim --port N [--profile P] [--time-scale X] ...   a vLLM-compatible model-server simulator',
     run: async (argv) => (await import('../modelsim/cli.js')).modelsimCommand(argv),
