@@ -25,7 +25,14 @@ const SSE_CONC = Number(process.env.SSE_CONC ?? 256);
 const UP_PORT = 19300;
 const GW_PORT = 19301;
 const ADMIN_PORT = 19302;
-const hasTaskset = (() => { try { execFileSync('taskset', ['-c', '0', 'true']); return true; } catch { return false; } })();
+const hasTaskset = (() => {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true']);
+    return true;
+  } catch {
+    return false; // no taskset: run unpinned
+  }
+})();
 const pin = (cpu, cmd, args) => (hasTaskset ? ['taskset', ['-c', cpu, cmd, ...args]] : [cmd, args]);
 const procs = [];
 
@@ -35,11 +42,14 @@ function start(cpu, cmd, args) {
   procs.push(p);
   return p;
 }
-process.on('exit', () => { for (const p of procs) try { p.kill('SIGKILL'); } catch {} });
+process.on('exit', () => {
+  for (const p of procs) p.kill('SIGKILL');
+});
 
 async function waitFor(url) {
   for (let i = 0; i < 200; i++) {
-    try { const r = await fetch(url); if (r.ok) return; } catch {}
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`not up: ${url}`);
@@ -71,7 +81,7 @@ models:
     scaling: { targetConcurrency: 512, maxConcurrencyPerReplica: 0 }
 `);
 
-const upstream = start('0', process.execPath, [join(root, 'bench/upstream.mjs'), String(UP_PORT)]);
+start('0', process.execPath, [join(root, 'bench/upstream.mjs'), String(UP_PORT)]);
 const gateway = start('1', process.execPath, [join(root, 'dist/cli/main.js'), 'serve', '--config', cfg]);
 await waitFor(`http://127.0.0.1:${UP_PORT}/health`);
 await waitFor(`http://127.0.0.1:${ADMIN_PORT}/readyz`);
