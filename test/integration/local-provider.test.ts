@@ -45,6 +45,17 @@ models:
     await eventually(async () => (await adminModel(gw!, 'broken')).replicaList.some((x) => x.state === 'pending' && /restarting after/.test(x.reason ?? '')), 'backoff is visible');
   });
 
+  it('waits for a replica that refuses connections while loading (vLLM\'s own behaviour) as for one that answers 503', async () => {
+    gw = await startTestGateway(`
+models:
+  - name: refusing
+    provider: { type: local, command: ${modelsimCommand('--startup-delay 1s --while-loading refuse')}, probeInterval: 100ms }
+`);
+    const r = await chat('refusing', 3);
+    expect(r.status).toBe(200);
+    expect(r.headers['x-pilotlight-cold-start']).toBe('true');
+  });
+
   it('keeps a replica pending, saying why, when no GPUs are free, and hands out CUDA_VISIBLE_DEVICES', async () => {
     gw = await startTestGateway(`
 gpus: { devices: [0, 1] }
