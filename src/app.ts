@@ -19,6 +19,7 @@ import { every, systemClock, type Clock } from './core/clock.js';
 import type { Logger } from './core/logger.js';
 import { buildAdminServer } from './gateway/admin-server.js';
 import { buildApiServer } from './gateway/api-server.js';
+import { ConnectionTracker } from './gateway/connections.js';
 import { ModelPool } from './gateway/pool.js';
 import { Router } from './gateway/router.js';
 import { LocalProvider } from './providers/local/local-provider.js';
@@ -98,6 +99,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   );
 
   const api = buildApiServer({ router, clock, logger, metrics, maxBodySize: config.server.maxBodySize });
+  const connections = new ConnectionTracker(api.server);
   const admin = buildAdminServer(registry, {
     ready: () => !shuttingDown,
     models: () =>
@@ -134,7 +136,8 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       );
       // Connections that finish their last response during shutdown become idle
       // later; close them as they do, instead of waiting out keep-alive.
-      const stopReaping = every(clock, 100, () => api.server.closeIdleConnections());
+      const stopReaping = every(clock, 100, () => connections.closeUnused());
+      connections.closeUnused();
       await Promise.race([api.close(), deadline]);
       stopReaping();
       timeout.abort();

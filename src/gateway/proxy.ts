@@ -62,6 +62,7 @@ class Attempt implements Dispatcher.DispatchHandler {
   private eventStream = false;
   private done = false;
   private firstByte = false;
+  private clientGone = false;
   private readonly onClose: () => void;
   private onDrain: (() => void) | undefined;
 
@@ -72,7 +73,9 @@ class Attempt implements Dispatcher.DispatchHandler {
     private readonly retry: number,
   ) {
     this.onClose = () => {
-      if (!this.done && !req.res.writableFinished) this.abortUpstream?.(new Error('client closed the connection'));
+      if (this.done || req.res.writableFinished) return;
+      this.clientGone = true;
+      this.abortUpstream?.(new Error('client closed the connection'));
     };
     req.res.once('close', this.onClose);
   }
@@ -87,7 +90,10 @@ class Attempt implements Dispatcher.DispatchHandler {
 
   onConnect(abort: (err?: Error) => void): void {
     this.abortUpstream = abort;
-    if (this.req.res.destroyed) abort(new Error('client closed the connection'));
+    if (this.req.res.destroyed) {
+      this.clientGone = true;
+      abort(new Error('client closed the connection'));
+    }
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
@@ -121,9 +127,11 @@ class Attempt implements Dispatcher.DispatchHandler {
   onError(err: Error): void {
     const { res, pool } = this.req;
     if (this.done) return;
-    if (res.destroyed || (res.writableEnded && !res.writableFinished)) {
-      // The client left first; we aborted the upstream request.
+    if (this.clientGone) {
+      // The client left first and we aborted the upstream request. Destroy our
+      // side too: a half-closed client socket would otherwise stay open.
       this.finish(499);
+      res.destroy();
       return;
     }
     if (this.headersSent) {
@@ -162,6 +170,7 @@ class Attempt implements Dispatcher.DispatchHandler {
       if (res.destroyed) {
         lease.release();
         pool.m.finished(499, (this.req.clock.now() - this.req.startedAt) / 1000);
+        res.destroy();
         return;
       }
       const merged: Lease = { ...lease, coldStart: lease.coldStart || this.lease.coldStart, waitedMs: lease.waitedMs + this.lease.waitedMs };
@@ -172,7 +181,11 @@ class Attempt implements Dispatcher.DispatchHandler {
     const ac = new AbortController();
     res.once('close', () => ac.abort(new Error('client closed the connection')));
     pool.wait(ac.signal, this.tried).then(next, (err: unknown) => {
-      if (res.destroyed) return;
+      if (ac.signal.aborted) {
+        pool.m.finished(499, (this.req.clock.now() - this.req.startedAt) / 1000);
+        res.destroy();
+        return;
+      }
       const e = err instanceof PilotlightError ? err : new PilotlightError('upstream_unavailable', describeError(err), { cause: err });
       pool.m.error(e.code);
       pool.m.finished(e.status, (this.req.clock.now() - this.req.startedAt) / 1000);

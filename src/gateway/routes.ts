@@ -82,6 +82,7 @@ async function inference(req: FastifyRequest, reply: FastifyReply, path: string,
       if (ac.signal.aborted) {
         pool.m.finished(499, (clock.now() - startedAt) / 1000);
         reply.hijack();
+        res.destroy();
         return;
       }
       reply.header(H_COLD_START, String(coldStart)).header(H_QUEUE_WAIT, String(Math.round(clock.now() - startedAt)));
