@@ -22,9 +22,8 @@ import { buildApiServer } from './gateway/api-server.js';
 import { ConnectionTracker } from './gateway/connections.js';
 import { ModelPool } from './gateway/pool.js';
 import { Router } from './gateway/router.js';
-import { LocalProvider } from './providers/local/local-provider.js';
+import { createProviders } from './providers/factory.js';
 import type { Provider, ReplicaLoad } from './providers/provider.js';
-import { StaticProvider } from './providers/static-provider.js';
 import { GpuAccounting } from './telemetry/gpu-accounting.js';
 import { Metrics, type ModelView } from './telemetry/metrics.js';
 
@@ -79,17 +78,15 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     inflight: (model, id) => router.pool(model)?.status().replicaList.find((r) => r.id === id)?.inflight ?? 0,
     waitIdle: (model, id, ms) => router.pool(model)?.waitIdle(id, ms) ?? Promise.resolve(),
   };
-  const local = new LocalProvider(config.models, config.gpus.devices, load, clock, logger.child({ component: 'local-provider' }));
-  const fixed = new StaticProvider(config.models, clock, logger.child({ component: 'static-provider' }));
-  const providers = new Map<string, Provider>(config.models.map((m) => [m.name, m.provider.type === 'static' ? fixed : local]));
-  const providerFor = (model: string): Provider | undefined => providers.get(model);
-  for (const p of [local, fixed]) p.subscribe((ev) => router.pool(ev.replica.model)?.onReplicaEvent(ev));
+  const providers = createProviders(config, load, clock, logger);
+  const providerFor = (model: string): Provider | undefined => providers.forModel(model);
+  for (const p of providers.all) p.subscribe((ev) => router.pool(ev.replica.model)?.onReplicaEvent(ev));
 
   const collector = new SignalCollector({ load: (m) => router.pool(m)?.load() }, providerFor);
   const reconciler = new Reconciler(providerFor, { scaleEvent: (model, direction, reason) => metrics.scaleEvents.inc({ model, direction, reason }) }, logger.child({ component: 'autoscaler' }));
   autoscaler = new Autoscaler(
     config.models
-      .filter((m) => m.provider.type !== 'static')
+      .filter((m) => providerFor(m.name)?.scalable)
       .map((m) => ({ name: m.name, scaling: m.scaling, policy: policyByName(m.scaling.policy) })),
     collector,
     reconciler,
@@ -111,7 +108,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
 
   await admin.listen({ host: config.server.adminHost, port: opts.adminPort ?? config.server.adminPort });
   await api.listen({ host: config.server.host, port: opts.port ?? config.server.port });
-  fixed.start();
+  providers.start();
   autoscaler.start(config.autoscaler.tickInterval);
 
   const url = (a: AddressInfo | string | null): string =>
@@ -141,7 +138,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       await Promise.race([api.close(), deadline]);
       stopReaping();
       timeout.abort();
-      await Promise.all([local.close(), fixed.close()]);
+      await Promise.all(providers.all.map((p) => p.close()));
       for (const p of pools) p.destroy();
       await admin.close();
     },

@@ -136,7 +136,7 @@ function fromZodIssue(
   const missing = /^Invalid input: expected (\w+), received undefined$/.exec(message);
   if (issue.code === 'invalid_type' && missing) message = `is required (expected ${missing[1]})`;
   if (/discriminator/i.test(message) && path.at(-1) === 'type') {
-    message = `unknown provider type ${JSON.stringify(getAt(raw, path))}; expected one of: local, static`;
+    message = `unknown provider type ${JSON.stringify(getAt(raw, path))}; expected one of: local, static, kubernetes`;
   }
   return [{ file, ...at(path), path: formatPath(path), message }];
 }

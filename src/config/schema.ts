@@ -67,7 +67,22 @@ export const staticProviderSchema = z
   })
   .describe('A fixed set of already-running replicas (no scaling).');
 
-export const providerSchema = z.discriminatedUnion('type', [localProviderSchema, staticProviderSchema]);
+export const kubernetesProviderSchema = z
+  .strictObject({
+    type: z.literal('kubernetes'),
+    kind: z.enum(['Deployment', 'StatefulSet']).prefault('Deployment').describe('Kind of the workload whose replica count pilotlight owns.'),
+    name: z.string().min(1).describe('Name of the Deployment/StatefulSet running the model server (e.g. a vLLM Deployment).'),
+    namespace: z.string().min(1).optional().describe("Its namespace. Default: the gateway pod's own namespace in-cluster, else the kubeconfig context's."),
+    port: int(1).max(65535).default(8000).describe('Container port the model server listens on (vLLM: 8000).'),
+    healthPath: z.string().startsWith('/').default('/health').describe('Checked on a pod once Kubernetes reports it Ready, before it gets traffic.'),
+    drainTimeout: duration('On scale-down, how long in-flight requests may run before the pod is removed anyway').prefault('60s'),
+    expectedColdStart: duration('Cold start assumed before any has been observed (drives Retry-After)').optional(),
+    kubeconfig: z.string().optional().describe('Path to a kubeconfig. Default: in-cluster credentials, else $KUBECONFIG or ~/.kube/config.'),
+    context: z.string().optional().describe('kubeconfig context to use. Default: the current context.'),
+  })
+  .describe('Replicas as pods of a Deployment/StatefulSet, scaled through its scale subresource.');
+
+export const providerSchema = z.discriminatedUnion('type', [localProviderSchema, staticProviderSchema, kubernetesProviderSchema]);
 
 export const scalingSchema = z
   .strictObject({
@@ -112,6 +127,21 @@ export const modelSchema = z.strictObject({
   routing: routingSchema.prefault({}),
 });
 
+export const stateSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('memory') }).describe('In-process state: one gateway replica (the embedded default).'),
+    z
+      .strictObject({
+        type: z.literal('redis'),
+        url: z.string().default('redis://127.0.0.1:6379').describe('Redis URL (redis:// or rediss://, may carry user:password and a db number).'),
+        keyPrefix: z.string().default('pilotlight:').describe('Prefix of every key pilotlight writes.'),
+        leaseDuration: duration('How long the scaling lease lasts without renewal; a new leader takes over within it').prefault('10s'),
+        publishInterval: duration('How often each gateway replica publishes its load').prefault('1s'),
+      })
+      .describe('State shared by several gateway replicas through Redis: load, the scaling lease, learned policy state.'),
+  ])
+  .prefault({ type: 'memory' });
+
 export const configSchema = z
   .strictObject({
     server: z
@@ -137,6 +167,7 @@ export const configSchema = z
         pricePerHour: z.number().min(0).default(0).describe('Price of one GPU-hour in dollars, for cost metrics.'),
       })
       .prefault({}),
+    state: stateSchema,
     logging: z
       .strictObject({
         level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).prefault('info').describe('Log level of the gateway (JSON lines on stdout). debug also shows replica output.'),
@@ -151,6 +182,8 @@ export type ParsedConfig = z.output<typeof configSchema>;
 export type ModelConfig = z.output<typeof modelSchema>;
 export type LocalProviderConfig = z.output<typeof localProviderSchema>;
 export type StaticProviderConfig = z.output<typeof staticProviderSchema>;
+export type KubernetesProviderConfig = z.output<typeof kubernetesProviderSchema>;
+export type StateConfig = z.output<typeof stateSchema>;
 export type ProviderConfig = z.output<typeof providerSchema>;
 export type ScalingConfig = z.output<typeof scalingSchema>;
 export type QueueConfig = z.output<typeof queueSchema>;

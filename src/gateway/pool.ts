@@ -77,7 +77,7 @@ export class ModelPool {
     this.name = model.name;
     this.lastChange = deps.clock.now();
     this.m = new ModelPoolMetrics(deps.metrics, model.name);
-    const initial = model.provider.type === 'local' ? model.provider.expectedColdStart : undefined;
+    const initial = model.provider.type === 'static' ? undefined : model.provider.expectedColdStart;
     this.coldStart = new ColdStartEstimate(initial ?? 60_000);
   }
 
