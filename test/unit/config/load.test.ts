@@ -54,7 +54,7 @@ describe('config loader', () => {
       'cfg.yaml:11:24 models[0].scaling.scaledownWindow: expected a duration such as "500ms", "30s", "5m" or "1h30m"',
       'cfg.yaml:14:23 models[0].provider.startupTimeout: expected a duration string such as "30s" or "5m" (a bare number has no unit)',
       'cfg.yaml:15:11 models[1].name: "llama" is already used by model llama',
-      'cfg.yaml:16:23 models[1].provider.type: unknown provider type "k8s"; expected one of: local, static',
+      'cfg.yaml:16:23 models[1].provider.type: unknown provider type "k8s"; expected one of: local, static, kubernetes',
       'cfg.yaml:17:26 models[1].queue.maxPending: Too small: expected number to be >=0',
     ]);
   });
