@@ -8,14 +8,20 @@
  * load flows to the autoscaler; the autoscaler's decisions flow to the
  * providers through the reconciler. Nothing flows the other way.
  */
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { Autoscaler } from './autoscaler/autoscaler.js';
+import { ClusterLoad } from './autoscaler/cluster-load.js';
+import { Coordinator } from './autoscaler/coordinator.js';
 import { policyByName } from './autoscaler/policies.js';
 import { Reconciler } from './autoscaler/reconciler.js';
 import { SignalCollector } from './autoscaler/signals.js';
 import type { Config } from './config/resolve.js';
 import { every, systemClock, type Clock } from './core/clock.js';
+import { describeError } from './core/errors.js';
+import type { LoadSnapshot } from './core/load.js';
 import type { Logger } from './core/logger.js';
 import { buildAdminServer } from './gateway/admin-server.js';
 import { buildApiServer } from './gateway/api-server.js';
@@ -24,6 +30,8 @@ import { ModelPool } from './gateway/pool.js';
 import { Router } from './gateway/router.js';
 import { createProviders } from './providers/factory.js';
 import type { Provider, ReplicaLoad } from './providers/provider.js';
+import { RedisStateStore } from './state/redis-store.js';
+import { registerCoordinationMetrics } from './telemetry/coordination-metrics.js';
 import { GpuAccounting } from './telemetry/gpu-accounting.js';
 import { Metrics, type ModelView } from './telemetry/metrics.js';
 
@@ -44,6 +52,21 @@ export interface Gateway {
   providerFor(model: string): Provider | undefined;
   /** Graceful stop: refuse new requests, let in-flight ones finish (bounded), stop replicas. */
   close(): Promise<void>;
+}
+
+/** Models the autoscaler sizes (fixed endpoint lists are not scaled). */
+function autoscalerModels(config: Config, providerFor: (m: string) => Provider | undefined): string[] {
+  return config.models.filter((m) => providerFor(m.name)?.scalable).map((m) => m.name);
+}
+
+/** Redis client errors repeat on every reconnect attempt: log the first of each kind only. */
+function storeErrorLogger(logger: Logger): (err: Error) => void {
+  let last = '';
+  return (err) => {
+    const msg = describeError(err);
+    if (msg !== last) logger.warn({ err: msg }, 'state store connection error');
+    last = msg;
+  };
 }
 
 export async function startGateway(config: Config, opts: GatewayOptions): Promise<Gateway> {
@@ -70,7 +93,9 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       };
     });
   const metrics = new Metrics(registry, { models: views }, accounting);
-  const deps = { clock, metrics, accounting, logger, onDemand: (m: string) => autoscaler?.nudge(m) };
+  let coordinator: Coordinator | undefined;
+  const onDemand = (m: string): void => (coordinator ? coordinator.nudge(m) : autoscaler?.nudge(m));
+  const deps = { clock, metrics, accounting, logger, onDemand };
   for (const m of config.models) pools.push(new ModelPool(m, deps));
   const router = new Router(pools);
 
@@ -82,11 +107,14 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   const providerFor = (model: string): Provider | undefined => providers.forModel(model);
   for (const p of providers.all) p.subscribe((ev) => router.pool(ev.replica.model)?.onReplicaEvent(ev));
 
-  const collector = new SignalCollector({ load: (m) => router.pool(m)?.load() }, providerFor);
+  const localLoad = (m: string): LoadSnapshot | undefined => router.pool(m)?.load();
+  const gatewayId = `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
+  const cluster = config.state.type === 'redis' ? new ClusterLoad(gatewayId, localLoad, clock) : undefined;
+  const collector = new SignalCollector(cluster ?? { load: localLoad }, providerFor);
   const reconciler = new Reconciler(providerFor, { scaleEvent: (model, direction, reason) => metrics.scaleEvents.inc({ model, direction, reason }) }, logger.child({ component: 'autoscaler' }));
   autoscaler = new Autoscaler(
     config.models
-      .filter((m) => providerFor(m.name)?.scalable)
+      .filter((m) => autoscalerModels(config, providerFor).includes(m.name))
       .map((m) => ({ name: m.name, scaling: m.scaling, policy: policyByName(m.scaling.policy) })),
     collector,
     reconciler,
@@ -106,9 +134,32 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       }),
   });
 
+  if (config.state.type === 'redis' && cluster) {
+    const st = config.state;
+    const store = new RedisStateStore({ url: st.url, keyPrefix: st.keyPrefix, onError: storeErrorLogger(logger) });
+    coordinator = new Coordinator({
+      store,
+      selfId: gatewayId,
+      models: autoscalerModels(config, providerFor),
+      localLoad,
+      cluster,
+      autoscaler,
+      publishIntervalMs: st.publishInterval,
+      leaseDurationMs: st.leaseDuration,
+      clock,
+      logger: logger.child({ component: 'coordinator', gateway: gatewayId }),
+    });
+  }
+  registerCoordinationMetrics(registry, {
+    storeUp: () => coordinator?.storeUp,
+    role: () => autoscaler?.getMode() ?? 'alone',
+    gateways: () => cluster?.gatewayCount() ?? 1,
+  });
+
   await admin.listen({ host: config.server.adminHost, port: opts.adminPort ?? config.server.adminPort });
   await api.listen({ host: config.server.host, port: opts.port ?? config.server.port });
   providers.start();
+  await coordinator?.start();
   autoscaler.start(config.autoscaler.tickInterval);
 
   const url = (a: AddressInfo | string | null): string =>
@@ -125,6 +176,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       if (shuttingDown) return;
       shuttingDown = true;
       autoscaler?.stop();
+      await coordinator?.close();
       for (const p of pools) p.close();
       const timeout = new AbortController();
       const deadline = clock.sleep(config.server.shutdownTimeout, timeout.signal).then(

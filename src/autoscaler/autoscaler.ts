@@ -23,6 +23,21 @@ export interface ModelDecision {
   desired: number;
   reason: string;
   at: number;
+  /** The policy's Decision.wakeAt hint, if it gave one (used by the simulator). */
+  wakeAt?: number;
+}
+
+/**
+ * Who acts on scaling. alone: the only gateway (in-memory state). leader: holds
+ * the shared lease. follower: another gateway holds it; decide nothing, act on
+ * nothing. degraded: the shared store is unreachable; act on local load, but
+ * never scale down (another gateway may be carrying load we cannot see).
+ */
+export type AutoscalerMode = 'alone' | 'leader' | 'follower' | 'degraded';
+
+export interface DecisionRecord extends ModelDecision {
+  policy: string;
+  state: unknown;
 }
 
 export interface DecisionTimer {
@@ -35,6 +50,8 @@ export class Autoscaler {
   private readonly byName = new Map<string, ScaledModel>();
   private stopTicker: CancelTimer | undefined;
   private nudged = new Set<string>();
+  private mode: AutoscalerMode = 'alone';
+  private decisionListener: ((model: string, d: DecisionRecord) => void) | undefined;
 
   constructor(
     models: readonly ScaledModel[],
@@ -60,6 +77,33 @@ export class Autoscaler {
     this.stopTicker = undefined;
   }
 
+  setMode(mode: AutoscalerMode): void {
+    this.mode = mode;
+  }
+
+  getMode(): AutoscalerMode {
+    return this.mode;
+  }
+
+  /** Called after every decision this gateway makes (the coordinator persists them). */
+  onDecision(listener: (model: string, d: DecisionRecord) => void): void {
+    this.decisionListener = listener;
+  }
+
+  /** Continues from a decision saved by a previous leader (same policy only). */
+  restore(model: string, saved: DecisionRecord): boolean {
+    const m = this.byName.get(model);
+    if (!m || saved.policy !== m.policy.name) return false;
+    this.states.set(model, saved.state);
+    this.decisions.set(model, { desired: saved.desired, reason: saved.reason, at: saved.at });
+    return true;
+  }
+
+  /** A follower shows the leader's latest decision (admin API, metrics); it does not act on it. */
+  observe(model: string, d: ModelDecision): void {
+    if (this.mode === 'follower') this.decisions.set(model, d);
+  }
+
   tickAll(): void {
     for (const name of this.byName.keys()) this.tick(name);
   }
@@ -76,7 +120,7 @@ export class Autoscaler {
 
   tick(model: string): void {
     const m = this.byName.get(model);
-    if (!m) return;
+    if (!m || this.mode === 'follower') return;
     try {
       const signals = this.collector.collect(model);
       const t0 = this.clock.now();
@@ -84,8 +128,10 @@ export class Autoscaler {
       this.timer?.observeDecide(m.policy.name, (this.clock.now() - t0) / 1000);
       if (!d) return;
       this.states.set(model, d.state);
-      this.decisions.set(model, { desired: d.desired, reason: d.reason, at: signals?.now ?? this.clock.now() });
-      this.reconciler.apply(model, d.desired, d.reason);
+      this.decisions.set(model, { desired: d.desired, reason: d.reason, at: signals?.now ?? this.clock.now(), wakeAt: d.wakeAt });
+      this.reconciler.apply(model, d.desired, d.reason, this.mode !== 'degraded');
+      const rec = this.decisions.get(model);
+      if (rec) this.decisionListener?.(model, { ...rec, policy: m.policy.name, state: d.state });
     } catch (err) {
       // A failing tick changes nothing; the next one tries again.
       this.logger.error({ model, err: describeError(err) }, 'autoscaler tick failed');

@@ -33,6 +33,14 @@ export interface Decision<S> {
   /** Short machine-readable reason, used as a metric label: "load", "panic", "scale-to-zero", "min", "max". */
   reason: string;
   state: S;
+  /**
+   * Optional hint for event-driven callers (the simulator): the earliest time
+   * (ms, the clock of ModelSignals.now) at which this decision could change
+   * if load stayed exactly as it is now (no arrival, no completion).
+   * Infinity: not before load changes. Undefined: no promise, ask every tick.
+   * The live control loop ticks on its own schedule and ignores it.
+   */
+  wakeAt?: number;
 }
 
 export interface Policy<S> {

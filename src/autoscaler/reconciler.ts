@@ -17,12 +17,15 @@ export class Reconciler {
     private readonly logger: Logger,
   ) {}
 
-  /** Applies a desired count; returns true when it changed something. */
-  apply(model: string, desired: number, reason: string): boolean {
+  /**
+   * Applies a desired count; returns true when it changed something. With
+   * allowScaleDown false (acting without the shared view), only increases.
+   */
+  apply(model: string, desired: number, reason: string, allowScaleDown = true): boolean {
     const provider = this.providerFor(model);
     if (!provider?.scalable) return false;
     const current = provider.targetReplicas(model);
-    if (current === desired) return false;
+    if (current === desired || (!allowScaleDown && desired < current)) return false;
     provider.setReplicas(model, desired);
     const direction = desired > current ? 'up' : 'down';
     this.events.scaleEvent(model, direction, reason);

@@ -147,7 +147,10 @@ export class RedisStateStore implements StateStore {
       // Subscriptions need a connection of their own; it may queue while offline.
       this.subscriber = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
       this.subscriber.on('error', (err: Error) => this.o.onError?.(err));
-      await this.subscriber.subscribe(`${this.p}nudge`);
+      // Awaited only while Redis is up: when it is down this would wait for it,
+      // and gateway start-up must not; the subscription then happens on connect.
+      const subscribed = this.subscriber.subscribe(`${this.p}nudge`).catch((err: Error) => this.o.onError?.(err));
+      if (this.redis.status === 'ready') await subscribed;
     }
     const channel = `${this.p}nudge`;
     const handler = (ch: string, message: string): void => {
