@@ -89,6 +89,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
         inflight: s.inflight,
         queued: s.queued,
         desired: autoscaler?.decision(p.name)?.desired ?? providerFor(p.name)?.targetReplicas(p.name),
+        forecast: autoscaler?.decision(p.name)?.forecast,
         replicas: s.replicas,
       };
     });

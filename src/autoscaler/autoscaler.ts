@@ -25,6 +25,8 @@ export interface ModelDecision {
   at: number;
   /** The policy's Decision.wakeAt hint, if it gave one (used by the simulator). */
   wakeAt?: number;
+  /** The policy's demand forecast at the end of its warm-up lead, if it makes one. */
+  forecast?: number;
 }
 
 /**
@@ -128,7 +130,7 @@ export class Autoscaler {
       this.timer?.observeDecide(m.policy.name, (this.clock.now() - t0) / 1000);
       if (!d) return;
       this.states.set(model, d.state);
-      this.decisions.set(model, { desired: d.desired, reason: d.reason, at: signals?.now ?? this.clock.now(), wakeAt: d.wakeAt });
+      this.decisions.set(model, { desired: d.desired, reason: d.reason, at: signals?.now ?? this.clock.now(), wakeAt: d.wakeAt, forecast: d.forecast });
       this.reconciler.apply(model, d.desired, d.reason, this.mode !== 'degraded');
       const rec = this.decisions.get(model);
       if (rec) this.decisionListener?.(model, { ...rec, policy: m.policy.name, state: d.state });

@@ -18,6 +18,12 @@ import type { LoadSnapshot } from '../core/load.js';
 import type { GatewayLoad } from '../state/state-store.js';
 import type { LoadSource } from './signals.js';
 
+function maxOf(xs: readonly (number | null | undefined)[]): number | null {
+  let m: number | null = null;
+  for (const x of xs) if (x != null && (m === null || x > m)) m = x;
+  return m;
+}
+
 interface Totals {
   concurrencyMs: number;
   arrivals: number;
@@ -71,6 +77,11 @@ export class ClusterLoad implements LoadSource {
     if (!own) return undefined;
     let inflight = own.inflight;
     let queued = own.queued;
+    // Busy while any gateway is busy (since the earliest of them); idle since the last one went idle.
+    const parts = [own, ...[...this.latest.values()].map((g) => g.models[model])].filter((x): x is LoadSnapshot => x !== undefined);
+    const busy = parts.filter((x) => x.idleSince === null && x.busySince != null);
+    const busySince = busy.length > 0 ? Math.min(...busy.map((x) => x.busySince ?? Infinity)) : maxOf(parts.map((x) => x.busySince));
+    const idleSince = busy.length > 0 ? null : maxOf(parts.map((x) => x.idleSince));
     for (const g of this.latest.values()) {
       const s = g.models[model];
       if (!s) continue;
@@ -84,6 +95,9 @@ export class ClusterLoad implements LoadSource {
       queued,
       concurrencyMs: own.concurrencyMs + (t?.concurrencyMs ?? 0),
       arrivals: own.arrivals + (t?.arrivals ?? 0),
+      busySince,
+      idleSince,
+      lastArrivalAt: maxOf(parts.map((x) => x.lastArrivalAt)),
     };
   }
 

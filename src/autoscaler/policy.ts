@@ -20,13 +20,22 @@ export interface ModelSignals {
   /** Requests that arrived during the interval. */
   arrivals: number;
   replicas: { pending: number; starting: number; ready: number; draining: number };
+  /** When the current busy period began, or null while idle (absent: unknown). */
+  busySince?: number | null;
+  /** When the last busy period ended, or null while busy (absent: unknown). */
+  idleSince?: number | null;
+  /** When the most recent request arrived (absent: unknown). */
+  lastArrivalAt?: number | null;
+  /** Cold starts (spawn -> ready, ms) of replicas that became ready during the interval. */
+  coldStarts?: number[];
 }
 
 /** What a policy needs to know about the model it sizes. */
 export type ScalingSpec = Pick<
   ScalingConfig,
   'minReplicas' | 'maxReplicas' | 'targetConcurrency' | 'scaledownWindow' | 'stableWindow' | 'panicWindow' | 'panicThreshold' | 'maxScaleUpRate'
->;
+> &
+  Partial<Pick<ScalingConfig, 'predictive' | 'schedules'>>;
 
 export interface Decision<S> {
   desired: number;
@@ -41,6 +50,8 @@ export interface Decision<S> {
    * The live control loop ticks on its own schedule and ignores it.
    */
   wakeAt?: number;
+  /** The policy's forecast of demand (in-flight + queued) at the end of its warm-up lead, if it makes one. */
+  forecast?: number;
 }
 
 export interface Policy<S> {

@@ -5,7 +5,7 @@
  * the next one covers the whole interval.
  */
 import type { LoadSnapshot } from '../core/load.js';
-import { countReplicas, type Provider } from '../providers/provider.js';
+import { countReplicas, type Provider, type ReplicaInfo } from '../providers/provider.js';
 import type { ModelSignals } from './policy.js';
 
 /** Where load comes from: the local pools, or (later) the sum over gateway replicas. */
@@ -17,6 +17,8 @@ export type { LoadSnapshot };
 
 export class SignalCollector {
   private readonly last = new Map<string, LoadSnapshot>();
+  /** Replicas already seen ready, per model, so each cold start is reported once. */
+  private readonly seenReady = new Map<string, Set<string>>();
 
   constructor(
     private readonly source: LoadSource,
@@ -34,6 +36,7 @@ export class SignalCollector {
     const concurrency =
       prev && intervalMs > 0 && !reset ? (snap.concurrencyMs - prev.concurrencyMs) / intervalMs : snap.inflight + snap.queued;
     const arrivals = prev && !reset ? snap.arrivals - prev.arrivals : 0;
+    const replicas = provider.listReplicas(model);
     return {
       now: snap.at,
       intervalMs,
@@ -41,7 +44,29 @@ export class SignalCollector {
       inflight: snap.inflight,
       queued: snap.queued,
       arrivals,
-      replicas: countReplicas(provider.listReplicas(model)),
+      replicas: countReplicas(replicas),
+      ...(snap.busySince !== undefined && { busySince: snap.busySince }),
+      ...(snap.idleSince !== undefined && { idleSince: snap.idleSince }),
+      ...(snap.lastArrivalAt !== undefined && { lastArrivalAt: snap.lastArrivalAt }),
+      coldStarts: this.newColdStarts(model, replicas),
     };
+  }
+
+  private newColdStarts(model: string, replicas: readonly ReplicaInfo[]): number[] {
+    let seen = this.seenReady.get(model);
+    if (!seen) {
+      seen = new Set();
+      this.seenReady.set(model, seen);
+    }
+    const out: number[] = [];
+    const live = new Set<string>();
+    for (const r of replicas) {
+      live.add(r.id);
+      if (r.state !== 'ready' || seen.has(r.id)) continue;
+      seen.add(r.id);
+      if (r.managed && r.startedAt !== undefined && r.readyAt !== undefined) out.push(r.readyAt - r.startedAt);
+    }
+    for (const id of seen) if (!live.has(id)) seen.delete(id);
+    return out;
   }
 }

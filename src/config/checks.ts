@@ -3,6 +3,7 @@
  * Each returns issues with a path into the YAML, so they are reported with
  * file:line:col exactly like schema errors.
  */
+import { checkTimezone, parseCron } from '../core/cron.js';
 import type { ModelConfig, ParsedConfig } from './schema.js';
 
 /** What the checks need; sections that failed the schema are absent, so checks run on what did parse. */
@@ -42,6 +43,21 @@ export function crossFieldIssues(cfg: CheckableConfig): ConfigIssue[] {
     if (cap !== undefined && cap > 0 && cap < s.targetConcurrency) {
       issues.push({ path: at('scaling', 'maxConcurrencyPerReplica'), related: [at('scaling', 'targetConcurrency')], message: `maxConcurrencyPerReplica (${cap}) is below targetConcurrency (${s.targetConcurrency}); replicas could never reach the target` });
     }
+    (s.schedules ?? []).forEach((w, j) => {
+      try {
+        parseCron(w.cron);
+      } catch (err) {
+        issues.push({ path: at('scaling', 'schedules', j, 'cron'), message: (err as Error).message });
+      }
+      try {
+        checkTimezone(w.timezone);
+      } catch {
+        issues.push({ path: at('scaling', 'schedules', j, 'timezone'), message: `unknown time zone "${w.timezone}" (expected an IANA name such as "Europe/Paris")` });
+      }
+      if (w.minReplicas > s.maxReplicas) {
+        issues.push({ path: at('scaling', 'schedules', j, 'minReplicas'), related: [at('scaling', 'maxReplicas')], message: `schedule floor ${w.minReplicas} is above maxReplicas (${s.maxReplicas})` });
+      }
+    });
     const own = [m.name, ...m.aliases];
     own.forEach((n, j) => {
       const where = j === 0 ? at('name') : at('aliases', j - 1);

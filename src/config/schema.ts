@@ -84,9 +84,43 @@ export const kubernetesProviderSchema = z
 
 export const providerSchema = z.discriminatedUnion('type', [localProviderSchema, staticProviderSchema, kubernetesProviderSchema]);
 
+export const predictiveSchema = z
+  .strictObject({
+    coldStart: duration('Cold start assumed until one is observed; sets the warm-up lead. Default: provider.expectedColdStart, else 60s').optional(),
+    leadMargin: duration('Extra warm-up lead beyond the learned cold start').prefault('5s'),
+    warmProbability: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.1)
+      .describe('Hold or pre-warm a replica while the chance that the next request arrives within the warm-up lead is at least this. Lower: fewer cold starts, more GPU time.'),
+    minHistory: int(1).default(5).describe('Idle gaps observed before the learned model is trusted; until then the reactive policy decides alone.'),
+    historySize: int(8).max(4096).default(128).describe('Idle gaps remembered (a sliding window: the pattern adapts).'),
+    trend: z.boolean().default(true).describe('Extrapolate rising demand over the warm-up lead.'),
+    profile: z.boolean().default(true).describe('Learn a time-of-day/day-of-week rate profile and warm up ahead of recurring busy hours.'),
+  })
+  .prefault({})
+  .describe('Options of the predictive policy (ignored by the others).');
+
+export const scheduleSchema = z.strictObject({
+  cron: z
+    .string()
+    .regex(/^\s*\S+\s+\S+\s+\S+\s+\S+\s+\S+\s*$/, { message: 'expected a 5-field cron expression: minute hour day-of-month month day-of-week' })
+    .describe('When each window starts (5-field cron, e.g. "45 8 * * 1-5").'),
+  duration: duration('How long each window lasts'),
+  minReplicas: int(1).describe('Replica floor during the window.'),
+  timezone: z.string().default('UTC').describe('IANA time zone of the cron expression, e.g. "Europe/Paris".'),
+});
+
 export const scalingSchema = z
   .strictObject({
-    policy: z.enum(['reactive']).prefault('reactive').describe('Scaling policy. reactive: Knative-KPA-style concurrency autoscaling.'),
+    policy: z
+      .enum(['reactive', 'predictive'])
+      .prefault('reactive')
+      .describe(
+        'Scaling policy. reactive: Knative-KPA-style concurrency autoscaling. predictive: reactive plus learned warm-up ' +
+          '(idle-gap model, time-of-day profile, trend, schedules); never below what reactive demands.',
+      ),
     minReplicas: int(0).default(0).describe('Replicas kept even with no traffic. 0 allows scale to zero.'),
     maxReplicas: int(0).default(1).describe('Upper bound on replicas. 0 disables the model.'),
     targetConcurrency: z.number().positive().default(8).describe('Concurrent requests (in flight + queued) one replica should carry on average.'),
@@ -98,6 +132,8 @@ export const scalingSchema = z
     panicWindow: duration('Averaging window of the panic (burst) mode').prefault('6s'),
     panicThreshold: z.number().min(1).default(2).describe('Enter panic mode when panic-window demand reaches this multiple of current capacity (2 = 200%).'),
     maxScaleUpRate: z.number().min(1).default(1000).describe('A scale-up at most multiplies the replica count by this factor per tick (Knative max-scale-up-rate).'),
+    predictive: predictiveSchema,
+    schedules: z.array(scheduleSchema).default([]).describe('Explicit warm-up windows (predictive policy): a replica floor from shortly before each cron start.'),
   })
   .describe('How the autoscaler sizes this model.');
 

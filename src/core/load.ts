@@ -13,4 +13,10 @@ export interface LoadSnapshot {
   concurrencyMs: number;
   /** Monotonic count of requests admitted. */
   arrivals: number;
+  /** When the current busy period began (its first request) or, while idle, the most recent one; null before any. */
+  busySince?: number | null;
+  /** When the last busy period ended (nothing in flight or queued since), or null while busy. */
+  idleSince?: number | null;
+  /** When the most recent request arrived, or null before any. */
+  lastArrivalAt?: number | null;
 }

@@ -66,6 +66,9 @@ export class ModelPool {
   private integralMs = 0;
   private lastChange: number;
   private arrivalCount = 0;
+  private busySince: number | null = null;
+  private idleSince: number | null = null;
+  private lastArrivalAt: number | null = null;
   private closed = false;
   /** Last start-up failure, kept for error messages. */
   private lastStartFailure: string | undefined;
@@ -92,7 +95,19 @@ export class ModelPool {
   /** A new request: counted, and given a lease at once if a replica has room (else call wait()). */
   admit(): Lease | undefined {
     this.arrivalCount++;
+    const now = this.deps.clock.now();
+    this.lastArrivalAt = now;
+    if (this.idleSince !== null || this.busySince === null) {
+      this.busySince = now;
+      this.idleSince = null;
+    }
     return this.tryAcquire();
+  }
+
+  /** Called after in-flight or queued went down: marks the start of an idle period. */
+  private noteIdle(): void {
+    if (this.inflightCount + this.queue.size > 0 || this.idleSince !== null) return;
+    this.idleSince = this.deps.clock.now();
   }
 
   /** A lease now, or undefined when no ready replica has room. */
@@ -104,13 +119,13 @@ export class ModelPool {
 
   /** Waits in the admission queue for a free replica. */
   wait(signal?: AbortSignal, exclude?: ReadonlySet<Endpoint>): Promise<Lease> {
-    if (this.closed) return Promise.reject(new PilotlightError('shutting_down', 'the gateway is shutting down', { retryAfterS: 1 }));
+    if (this.closed) return this.refuse(new PilotlightError('shutting_down', 'the gateway is shutting down', { retryAfterS: 1 }));
     const { maxReplicas } = this.model.scaling;
     if (maxReplicas === 0 && this.model.provider.type !== 'static') {
-      return Promise.reject(new PilotlightError('no_capacity', `model ${this.name} has maxReplicas 0`));
+      return this.refuse(new PilotlightError('no_capacity', `model ${this.name} has maxReplicas 0`));
     }
     if (this.model.provider.type === 'static' && !this.hasCapacityComing()) {
-      return Promise.reject(
+      return this.refuse(
         new PilotlightError('upstream_unavailable', `model ${this.name}: no healthy replica (all fixed endpoints fail their health checks)`, {
           retryAfterS: Math.max(1, Math.ceil(this.model.provider.probeInterval / 1000)),
         }),
@@ -118,7 +133,7 @@ export class ModelPool {
     }
     const { maxPending, timeout } = this.model.queue;
     if (this.queue.size >= maxPending) {
-      return Promise.reject(
+      return this.refuse(
         new PilotlightError('queue_full', `model ${this.name}: ${this.queue.size} requests already waiting (queue.maxPending ${maxPending})`, {
           retryAfterS: this.retryAfterS(),
         }),
@@ -138,6 +153,9 @@ export class ModelPool {
       };
       this.touch(now);
       this.queue.push(w);
+      if (this.idleSince !== null) {
+        this.idleSince = null; // a retry re-queued after its attempt ended: still the same busy period
+      }
       w.cancelTimer = this.deps.clock.setTimer(timeout, () => {
         this.drop(w);
         const waited = this.deps.clock.now() - w.enqueuedAt;
@@ -160,12 +178,19 @@ export class ModelPool {
     });
   }
 
+  /** A request answered without waiting: it may have been the only one (the model is idle again). */
+  private refuse(err: PilotlightError): Promise<Lease> {
+    this.noteIdle();
+    return Promise.reject(err);
+  }
+
   private drop(w: Waiter): void {
     if (w.removed) return;
     this.touch(this.deps.clock.now());
     this.queue.take(w);
     w.cancelTimer();
     w.detach();
+    this.noteIdle();
   }
 
   private grant(e: Endpoint, now: number, coldStart: boolean, enqueuedAt = now): Lease {
@@ -199,6 +224,7 @@ export class ModelPool {
       }
     }
     this.dispatch();
+    this.noteIdle();
   }
 
   /** Hands free slots to waiters in FIFO order (a waiter excluding every free replica is skipped). */
@@ -232,7 +258,16 @@ export class ModelPool {
   load(): LoadSnapshot {
     const now = this.deps.clock.now();
     this.touch(now);
-    return { at: now, inflight: this.inflightCount, queued: this.queue.size, concurrencyMs: this.integralMs, arrivals: this.arrivalCount };
+    return {
+      at: now,
+      inflight: this.inflightCount,
+      queued: this.queue.size,
+      concurrencyMs: this.integralMs,
+      arrivals: this.arrivalCount,
+      busySince: this.busySince,
+      idleSince: this.idleSince,
+      lastArrivalAt: this.lastArrivalAt,
+    };
   }
 
   /** Does any replica take requests right now (busy or not)? */
@@ -274,7 +309,8 @@ export class ModelPool {
         break;
       case 'ready':
         this.replicas.set(r.id, r);
-        this.addEndpoint(r);
+        if (this.byId.has(r.id)) this.reopen(r.id);
+        else this.addEndpoint(r);
         break;
       case 'draining': {
         this.replicas.set(r.id, r);
@@ -300,9 +336,19 @@ export class ModelPool {
       const ms = r.readyAt - r.startedAt;
       this.coldStart.observe(ms);
       this.m.replicaReady(ms);
+      if (r.phases) this.deps.metrics.observeColdStartPhases(this.name, r.phases);
     }
     this.lastStartFailure = undefined;
     this.deps.logger.info({ model: this.name, replica: r.id, url: r.url }, 'replica ready');
+    this.dispatch();
+  }
+
+  /** A draining replica reported ready again (its scale-down was called off): route to it again. */
+  private reopen(id: string): void {
+    const e = this.byId.get(id);
+    if (!e || e.routable) return;
+    e.routable = true;
+    this.deps.accounting.set(this.name, id, e.inflight > 0 ? 'busy' : 'idle');
     this.dispatch();
   }
 

@@ -5,6 +5,7 @@
 import type { Config } from '../config/resolve.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import { KubernetesProvider } from './kubernetes/kubernetes-provider.js';
 import { LocalProvider } from './local/local-provider.js';
 import type { Provider, ReplicaLoad } from './provider.js';
 import { StaticProvider } from './static-provider.js';
@@ -28,6 +29,9 @@ export function createProviders(config: Config, load: ReplicaLoad, clock: Clock,
       case 'static':
         p = new StaticProvider(config.models, clock, logger.child({ component: 'static-provider' }));
         break;
+      case 'kubernetes':
+        p = new KubernetesProvider(config.models, load, clock, logger.child({ component: 'kubernetes-provider' }));
+        break;
       default:
         throw new Error(`provider type "${type}" is not available in this build`);
     }
@@ -39,7 +43,7 @@ export function createProviders(config: Config, load: ReplicaLoad, clock: Clock,
     all: [...byType.values()],
     forModel: (model) => byModel.get(model),
     start() {
-      for (const p of byType.values()) if (p instanceof StaticProvider) p.start();
+      for (const p of byType.values()) if (p instanceof StaticProvider || p instanceof KubernetesProvider) p.start();
     },
   };
 }

@@ -33,6 +33,12 @@ export interface ReplicaInfo {
   readonly gpus?: readonly string[] | undefined;
   /** Whether the provider was told to start it (false for fixed endpoints). */
   readonly managed: boolean;
+  /**
+   * Optional: how the cold start divided into phases, in seconds (e.g.
+   * kubernetes: scheduling, image_and_start, loading). Set on `ready`; the
+   * pool observes it with the cold start (managed replicas only).
+   */
+  readonly phases?: Readonly<Record<string, number>> | undefined;
 }
 
 export interface ReplicaEvent {

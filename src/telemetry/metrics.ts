@@ -21,6 +21,8 @@ export interface ModelView {
   inflight: number;
   queued: number;
   desired: number | undefined;
+  /** The policy's demand forecast at the end of its warm-up lead (predictive policy only). */
+  forecast?: number | undefined;
   replicas: { pending: number; starting: number; ready: number; draining: number };
 }
 
@@ -36,6 +38,7 @@ export class Metrics {
   readonly coldStartRequests: Counter<'model'>;
   readonly coldStartWait: Histogram<'model'>;
   readonly replicaColdStart: Histogram<'model'>;
+  readonly replicaColdStartPhase: Histogram<'model' | 'phase'>;
   readonly replicaStarts: Counter<'model' | 'outcome'>;
   readonly scaleEvents: Counter<'model' | 'direction' | 'reason'>;
   readonly upstreamRetries: Counter<'model' | 'reason'>;
@@ -55,6 +58,7 @@ export class Metrics {
     this.coldStartRequests = new Counter({ name: 'pilotlight_cold_start_requests_total', help: 'Requests that found no ready replica and waited for a cold start.', labelNames: ['model'], registers: r });
     this.coldStartWait = new Histogram({ name: 'pilotlight_cold_start_wait_seconds', help: 'How long requests that hit a cold start waited for a replica.', labelNames: ['model'], buckets: COLD_START_BUCKETS, registers: r });
     this.replicaColdStart = new Histogram({ name: 'pilotlight_replica_cold_start_seconds', help: 'Replica start to ready (first healthy probe).', labelNames: ['model'], buckets: COLD_START_BUCKETS, registers: r });
+    this.replicaColdStartPhase = new Histogram({ name: 'pilotlight_replica_cold_start_phase_seconds', help: 'Replica cold start by phase, where the provider knows them (kubernetes: scheduling, image_and_start, loading).', labelNames: ['model', 'phase'], buckets: COLD_START_BUCKETS, registers: r });
     this.replicaStarts = new Counter({ name: 'pilotlight_replica_starts_total', help: 'Replica start attempts by outcome: ready, failed (exited, timed out or crashed before ready).', labelNames: ['model', 'outcome'], registers: r });
     this.scaleEvents = new Counter({ name: 'pilotlight_scale_events_total', help: 'Changes of the desired replica count, by direction (up/down) and policy reason.', labelNames: ['model', 'direction', 'reason'], registers: r });
     this.upstreamRetries = new Counter({ name: 'pilotlight_upstream_retries_total', help: 'Requests retried on another replica after a failure before response headers.', labelNames: ['model', 'reason'], registers: r });
@@ -95,6 +99,16 @@ export class Metrics {
       registers: r,
       collect() {
         for (const m of views()) if (m.desired !== undefined) this.set({ model: m.name }, m.desired);
+      },
+    });
+    new Gauge({
+      name: 'pilotlight_forecast_concurrency',
+      help: 'Demand (in flight + queued) the scaling policy expects one warm-up lead ahead; present for policies that forecast (predictive).',
+      labelNames: ['model'],
+      registers: r,
+      collect() {
+        this.reset();
+        for (const m of views()) if (m.forecast !== undefined) this.set({ model: m.name }, m.forecast);
       },
     });
     new Gauge({
@@ -139,5 +153,10 @@ export class Metrics {
         }
       },
     });
+  }
+
+  /** A replica's cold-start phases (seconds), once, when it becomes ready. Not on the request path. */
+  observeColdStartPhases(model: string, phases: Readonly<Record<string, number>>): void {
+    for (const [phase, seconds] of Object.entries(phases)) this.replicaColdStartPhase.observe({ model, phase }, seconds);
   }
 }

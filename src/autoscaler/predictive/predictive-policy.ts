@@ -1,0 +1,181 @@
+/**
+ * The predictive policy: the reactive (KPA) policy for the load that is here,
+ * plus warm-up for the load that is coming. Never below what the load here
+ * demands:
+ *
+ *   demand   = KPA without its scale-down delay (what in-flight + queued needs now)
+ *   idle     = while no request is in flight or queued, the idle-gap model
+ *              (gap-model.ts): hold max(1, typical busy-period peak) replicas
+ *              while P(next request within the lead L | idle for e) >= theta,
+ *              else none -- pre-warm before gaps end, keep warm through short
+ *              ones, release early after ones that run long
+ *   profile  = replicas for the arrival rate expected at now + L from the
+ *              time-of-day/day-of-week profile (rate-profile.ts)
+ *   trend    = replicas for rising demand extrapolated over L (trend.ts)
+ *   schedule = explicit warm-up windows from the config (schedule.ts)
+ *   desired  = clamp(max(demand, idle, profile, trend, schedule), min, max)
+ *
+ * L = the learned cold start (EWMA of observed starts, prior from config) +
+ * leadMargin: a forecast that arrives after the burst is useless.
+ * Until `minHistory` idle gaps have been seen, the idle term is replaced by
+ * the full reactive policy (with its scale-down window): a new model is
+ * treated exactly as the reactive policy would treat it.
+ *
+ * Worked example (cold start 120 s, L = 125 s, theta 0.1): a model called by a
+ * timer every 10 minutes, 1 s per call. After 5 calls the gap model holds
+ * five 600 s gaps (arrival to arrival). After each call the replica is
+ * released at once (h = 0); at 475 s h becomes 1 and a replica starts; it is
+ * ready at 595 s and the call at 600 s finds it warm: ~126 s of GPU time per
+ * call, no cold start.
+ * The reactive policy with a 5 min window would have held 301 s of idle GPU
+ * time per call and still cold-started every one.
+ */
+import { decideKpa, kpaPolicy, type KpaState } from '../kpa-policy.js';
+import type { Decision, ModelSignals, Policy, ScalingSpec } from '../policy.js';
+import { emptyGapModel, hazard, nextFlip, recordGap, type GapModel } from './gap-model.js';
+import { emptyRateProfile, forecastRate, observeArrivals, type RateProfile } from './rate-profile.js';
+import { nextScheduleCheck, scheduleFloor } from './schedule.js';
+import { currentLevel, emptyTrend, forecastDemand, observeDemand, type Trend } from './trend.js';
+
+export interface PredictiveState {
+  demand: KpaState;
+  fallback: KpaState;
+  gaps: GapModel;
+  /**
+   * While idle: when the current gap began, i.e. the last arrival before the
+   * idle period (ms); null while busy. Gaps run arrival to arrival, so a
+   * request served late (after a cold start) does not shorten the next gap.
+   */
+  gapFrom: number | null;
+  /** Highest demand in the current busy period, and its learned typical value. */
+  busyPeak: number;
+  peak: number;
+  /** Learned cold start (ms), or null before the first observed start. */
+  coldStartMs: number | null;
+  profile: RateProfile;
+  trend: Trend;
+  /** Decayed sums for Little's law: mean time a request spends in the system. */
+  requestMs: number;
+  requests: number;
+}
+
+const DEFAULT_COLD_START_MS = 60_000;
+const DEFAULTS = { leadMargin: 5000, warmProbability: 0.1, minHistory: 5, historySize: 128, trend: true, profile: true };
+
+export const predictivePolicy: Policy<PredictiveState> = {
+  name: 'predictive',
+  initialState: () => ({
+    demand: kpaPolicy.initialState(),
+    fallback: kpaPolicy.initialState(),
+    gaps: emptyGapModel(),
+    gapFrom: null,
+    busyPeak: 0,
+    peak: 0,
+    coldStartMs: null,
+    profile: emptyRateProfile(),
+    trend: emptyTrend(),
+    requestMs: 0,
+    requests: 0,
+  }),
+  decide: decidePredictive,
+};
+
+export function decidePredictive(sig: ModelSignals | undefined, spec: ScalingSpec, prev: PredictiveState): Decision<PredictiveState> | undefined {
+  if (!sig) return undefined;
+  const o = { ...DEFAULTS, ...spec.predictive };
+  const demand = decideKpa(sig, { ...spec, scaledownWindow: 0 }, prev.demand);
+  const fallback = decideKpa(sig, spec, prev.fallback);
+  if (!demand || !fallback) return undefined;
+  const st = learn(sig, prev, demand.desired, o.historySize);
+  st.demand = demand.state;
+  st.fallback = fallback.state;
+  const leadMs = (st.coldStartMs ?? o.coldStart ?? DEFAULT_COLD_START_MS) + o.leadMargin;
+
+  const terms: [string, number][] = [[demand.reason, demand.desired]];
+  let wakeAt = Infinity;
+  const idle = sig.inflight + sig.queued === 0 && st.gapFrom !== null;
+  if (st.gaps.gaps.length < o.minHistory) {
+    terms.push(['reactive-fallback', fallback.desired]);
+    wakeAt = fallback.wakeAt ?? NaN;
+  } else if (idle && st.gapFrom !== null) {
+    const e = sig.now - st.gapFrom;
+    const h = hazard(st.gaps, e, leadMs, o.leadMargin);
+    const warm = h !== undefined && h >= o.warmProbability;
+    terms.push([sig.replicas.ready + sig.replicas.starting > 0 ? 'keep-warm' : 'prewarm', warm ? Math.max(1, Math.round(st.peak)) : 0]);
+    wakeAt = st.gapFrom + nextFlip(st.gaps, e, leadMs, o.warmProbability, o.leadMargin);
+  }
+  let forecast = 0;
+  if (o.profile) {
+    const f = profileTerm(st, sig.now + leadMs, leadMs, spec.targetConcurrency, o.warmProbability);
+    forecast = Math.max(forecast, f.concurrency);
+    terms.push(['profile', f.replicas]);
+    // The forecast changes when now + L enters the next hour.
+    if (f.active) wakeAt = Math.min(wakeAt, Math.max(sig.now + 1000, Math.floor((sig.now + leadMs) / 3_600_000 + 1) * 3_600_000 - leadMs));
+  }
+  if (o.trend) {
+    // Only a ramp worth at least one more replica over the lead counts: one
+    // request queueing through a cold start is not a trend.
+    const t = forecastDemand(st.trend, leadMs);
+    if (t !== undefined && t - currentLevel(st.trend) >= spec.targetConcurrency) {
+      forecast = Math.max(forecast, t);
+      terms.push(['trend', Math.ceil(t / spec.targetConcurrency)]);
+    }
+  }
+  const windows = spec.schedules ?? [];
+  if (windows.length > 0) {
+    const ws = windows.map((w) => ({ cron: w.cron, durationMs: w.duration, minReplicas: w.minReplicas, timezone: w.timezone }));
+    terms.push(['schedule', scheduleFloor(ws, sig.now, leadMs)]);
+    wakeAt = Math.min(wakeAt, nextScheduleCheck(ws, sig.now));
+  }
+  return finish(terms, spec, st, forecast, wakeAt);
+}
+
+function finish(terms: [string, number][], spec: ScalingSpec, state: PredictiveState, forecast: number, wakeAt: number): Decision<PredictiveState> {
+  let [reason, desired] = terms[0] ?? ['load', 0];
+  for (const [r, n] of terms.slice(1)) if (n > desired) [reason, desired] = [r, n];
+  if (desired === 0 && reason !== 'reactive-fallback') reason = 'idle';
+  if (desired < spec.minReplicas) [reason, desired] = ['min', spec.minReplicas];
+  if (desired > spec.maxReplicas) [reason, desired] = ['max', spec.maxReplicas];
+  const d: Decision<PredictiveState> = { desired, reason, state, forecast };
+  if (!Number.isNaN(wakeAt)) d.wakeAt = wakeAt;
+  return d;
+}
+
+/** Updates everything learned from one sample. */
+function learn(sig: ModelSignals, prev: PredictiveState, demand: number, historySize: number): PredictiveState {
+  const st: PredictiveState = { ...prev };
+  for (const ms of sig.coldStarts ?? []) st.coldStartMs = st.coldStartMs === null ? ms : 0.7 * st.coldStartMs + 0.3 * ms;
+  st.profile = observeArrivals(prev.profile, sig.now, sig.arrivals);
+  st.trend = observeDemand(prev.trend, sig.concurrency, sig.intervalMs);
+  const decay = 0.99;
+  st.requestMs = prev.requestMs * decay + sig.concurrency * sig.intervalMs;
+  st.requests = prev.requests * decay + sig.arrivals;
+
+  const busyNow = sig.inflight + sig.queued > 0;
+  // A busy period began since we last looked: seen busy now, or over already
+  // (a short request between two ticks moved the pool's busySince on).
+  const began = sig.busySince != null && prev.gapFrom !== null ? sig.busySince > prev.gapFrom : busyNow || sig.arrivals > 0;
+  if (prev.gapFrom !== null && began) {
+    // A gap ended: from the last arrival before it to the first arrival after it.
+    const end = sig.busySince ?? sig.now - Math.min(sig.intervalMs, 1000) / 2;
+    if (end > prev.gapFrom) st.gaps = recordGap(prev.gaps, end - prev.gapFrom, historySize);
+    st.gapFrom = null;
+    st.busyPeak = 0;
+  }
+  if (busyNow || began) st.busyPeak = Math.max(st.busyPeak, demand, 1);
+  if (!busyNow && st.gapFrom === null) {
+    st.gapFrom = sig.lastArrivalAt ?? sig.idleSince ?? sig.now;
+    st.peak = st.peak === 0 ? st.busyPeak : 0.7 * st.peak + 0.3 * st.busyPeak;
+  }
+  return st;
+}
+
+/** Replicas for the rate the profile expects at `t` (only when a request within the lead is likely). */
+function profileTerm(st: PredictiveState, t: number, leadMs: number, target: number, theta: number): { replicas: number; concurrency: number; active: boolean } {
+  const rate = forecastRate(st.profile, t);
+  if (rate === undefined || rate <= 0) return { replicas: 0, concurrency: 0, active: rate !== undefined };
+  const meanS = st.requests > 0 ? st.requestMs / st.requests / 1000 : 1;
+  const concurrency = rate * meanS;
+  const likely = 1 - Math.exp((-rate * leadMs) / 1000) >= theta;
+  return { replicas: likely ? Math.max(1, Math.ceil(concurrency / target)) : 0, concurrency, active: true };
+}
