@@ -34,6 +34,23 @@ async function pods(x: Harness, n: number): Promise<string[]> {
 }
 
 describe('kubernetes provider: scaling', () => {
+  it('restores its replica count when something else changes the scale, and adopts the spec when it never asked', async () => {
+    h = await startHarness({ workload: { name: 'vllm', replicas: 1, port: 1 }, resyncMs: 100 });
+    await eventually(() => h!.provider.targetReplicas(h!.model) === 1, 'the initial spec is adopted');
+    // Nobody asked for anything yet: an outside change is adopted, not fought (a follower's view).
+    const w = h.fake.store.workload('Deployment', 'default', 'vllm')!;
+    w.spec.replicas = 3;
+    await eventually(() => h!.provider.targetReplicas(h!.model) === 3, 'the outside change is adopted');
+    expect(scalePatches(h)).toEqual([]);
+    // Once pilotlight owns the count, drift is corrected at the next resync.
+    h.provider.setReplicas(h.model, 2);
+    await eventually(() => h!.fake.store.workload('Deployment', 'default', 'vllm')?.spec.replicas === 2, 'scaled to 2');
+    h.fake.store.workload('Deployment', 'default', 'vllm')!.spec.replicas = 5; // kubectl scale --replicas 5
+    await eventually(() => h!.fake.store.workload('Deployment', 'default', 'vllm')?.spec.replicas === 2, 'restored to 2');
+    expect(scalePatches(h)).toEqual([{ spec: { replicas: 2 } }, { spec: { replicas: 2 } }]);
+    expect(h.logs.some((l) => l.msg === 'replica count changed outside pilotlight; restoring it')).toBe(true);
+  });
+
   it('scales 0 -> 2 -> 0 through the scale subresource with merge patches; Ready pods become ready replicas at http://podIP:port', async () => {
     servers = await startPodServers(2);
     const port = servers[0]!.port;

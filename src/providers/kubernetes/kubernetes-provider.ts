@@ -14,7 +14,7 @@
  */
 import type { ResolvedModel } from '../../config/resolve.js';
 import type { KubernetesProviderConfig } from '../../config/schema.js';
-import type { Clock } from '../../core/clock.js';
+import { every, type Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import { probeHealth } from '../probe.js';
 import type { Provider, ReplicaInfo, ReplicaListener, ReplicaLoad } from '../provider.js';
@@ -26,6 +26,9 @@ import { PodWatch } from './pod-watch.js';
 import { ScaleActuator } from './scale-actuator.js';
 import { WorkloadReplicas } from './workload-replicas.js';
 
+/** The scale is re-read this often: drift from outside is seen and corrected within it. */
+const RESYNC_MS = 30_000;
+
 export interface KubernetesProviderOptions {
   /** Backoff of every API retry (scale, list, watch, start-up reads). */
   backoff?: BackoffOptions;
@@ -34,6 +37,8 @@ export interface KubernetesProviderOptions {
   healthTimeoutMs?: number;
   /** A watch silent this long is restarted. Default: the server-side watch timeout + 60 s. */
   watchIdleTimeoutMs?: number;
+  /** How often the scale is re-read to notice drift (default 30 s). */
+  resyncMs?: number;
   /** Builds the API client of a model (default: @kubernetes/client-node from the model's kubeconfig/context). */
   api?: (cfg: KubernetesProviderConfig) => KubeApi;
 }
@@ -143,6 +148,18 @@ export class KubernetesProvider implements Provider {
     const idleMs = this.opts.watchIdleTimeoutMs ?? (WATCH_TIMEOUT_S + 60) * 1000;
     w.watch = new PodWatch(w.api, w.ref.namespace, selector, sink, this.clock, this.backoff(), w.logger, idleMs);
     void w.watch.run(w.listed);
+    const stop = every(this.clock, this.opts.resyncMs ?? RESYNC_MS, () => void this.resync(w));
+    this.abort.signal.addEventListener('abort', stop, { once: true });
+  }
+
+  /** Re-reads the scale so drift (manual scaling, another writer) is seen and corrected. */
+  private async resync(w: Workload): Promise<void> {
+    if (!w.actuator.idle || this.abort.signal.aborted) return;
+    try {
+      w.actuator.resynced(await w.api.readScale(w.ref));
+    } catch (err) {
+      w.logger.warn({ error: describeKubeError(err) }, 'cannot re-read the scale; keeping the last known value');
+    }
   }
 
   private afterPodChange(w: Workload): void {

@@ -63,6 +63,20 @@ export class ScaleActuator {
     this.current = spec;
   }
 
+  /**
+   * The spec was re-read (a periodic resync) and may have drifted from what
+   * we asked for (`kubectl scale`, a rollback): converge on the desired count
+   * again. Followers, which never asked for anything, just adopt the spec.
+   */
+  resynced(spec: number): void {
+    if (this.running) return;
+    this.current = spec;
+    if (this.desired !== undefined && this.desired !== spec) {
+      this.logger.warn({ spec, desired: this.desired }, 'replica count changed outside pilotlight; restoring it');
+      void this.run();
+    }
+  }
+
   set(n: number): void {
     if (n !== this.desired) this.changed.abort();
     this.desired = n;

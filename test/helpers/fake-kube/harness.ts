@@ -59,6 +59,7 @@ export interface HarnessOptions {
   providerYaml?: string;
   backoff?: BackoffOptions;
   watchIdleTimeoutMs?: number;
+  resyncMs?: number;
   clock?: Clock;
   /** Called before the provider starts (seed pods, faults). */
   before?: (fake: FakeKube) => void | Promise<void>;
@@ -109,6 +110,7 @@ ${(opts.providerYaml ?? '')
     healthRetryMs: 20,
     healthTimeoutMs: 1000,
     ...(opts.watchIdleTimeoutMs !== undefined ? { watchIdleTimeoutMs: opts.watchIdleTimeoutMs } : {}),
+    ...(opts.resyncMs !== undefined ? { resyncMs: opts.resyncMs } : {}),
   });
   provider.subscribe((e) => events.push(e));
   provider.start();
