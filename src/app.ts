@@ -30,6 +30,7 @@ import { ModelPool } from './gateway/pool.js';
 import { Router } from './gateway/router.js';
 import { createProviders } from './providers/factory.js';
 import type { Provider, ReplicaLoad } from './providers/provider.js';
+import { DecisionFile } from './state/decision-file.js';
 import { RedisStateStore } from './state/redis-store.js';
 import { registerCoordinationMetrics } from './telemetry/coordination-metrics.js';
 import { GpuAccounting } from './telemetry/gpu-accounting.js';
@@ -38,6 +39,8 @@ import { Metrics, type ModelView } from './telemetry/metrics.js';
 export interface GatewayOptions {
   clock?: Clock;
   logger: Logger;
+  /** Override state.path of in-memory state (tests use a temp file; null keeps nothing). */
+  statePath?: string | null;
   /** Override server.port / server.adminPort (0 = any free port). */
   port?: number;
   adminPort?: number;
@@ -151,6 +154,16 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       logger: logger.child({ component: 'coordinator', gateway: gatewayId }),
     });
   }
+  let decisionFile: DecisionFile | undefined;
+  const statePath = opts.statePath !== undefined ? opts.statePath : config.state.type === 'memory' ? config.state.path : null;
+  if (config.state.type === 'memory' && statePath) {
+    const file = new DecisionFile(statePath, clock, 10_000, (err) => logger.warn({ err: describeError(err) }, 'policy state file'));
+    let restored = 0;
+    for (const [model, saved] of Object.entries(file.load())) if (autoscaler.restore(model, saved)) restored++;
+    if (restored > 0) logger.info({ path: statePath, models: restored }, 'continuing from saved policy state');
+    autoscaler.onDecision((model, d) => file.update(model, { ...d, epoch: 0 }));
+    decisionFile = file;
+  }
   registerCoordinationMetrics(registry, {
     storeUp: () => coordinator?.storeUp,
     role: () => autoscaler?.getMode() ?? 'alone',
@@ -178,6 +191,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       shuttingDown = true;
       autoscaler?.stop();
       await coordinator?.close();
+      decisionFile?.flush();
       for (const p of pools) p.close();
       const timeout = new AbortController();
       const deadline = clock.sleep(config.server.shutdownTimeout, timeout.signal).then(

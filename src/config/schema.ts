@@ -165,7 +165,17 @@ export const modelSchema = z.strictObject({
 
 export const stateSchema = z
   .discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('memory') }).describe('In-process state: one gateway replica (the embedded default).'),
+    z
+      .strictObject({
+        type: z.literal('memory'),
+        path: z
+          .string()
+          .min(1)
+          .nullable()
+          .default('.pilotlight/state.json')
+          .describe('File that keeps learned policy state across restarts (relative to the working directory); null: keep nothing.'),
+      })
+      .describe('In-process state: one gateway replica (the embedded default).'),
     z
       .strictObject({
         type: z.literal('redis'),

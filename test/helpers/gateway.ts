@@ -9,12 +9,13 @@ export interface TestGateway extends Gateway {
   v1: string;
 }
 
-export async function startTestGateway(yaml: string): Promise<TestGateway> {
+export async function startTestGateway(yaml: string, opts: { statePath?: string | null } = {}): Promise<TestGateway> {
   const config = parseConfig(yaml, 'test.yaml');
   // PILOTLIGHT_TEST_LOG=debug shows the gateway's logs (and replica output) on stderr.
   const level = process.env.PILOTLIGHT_TEST_LOG ?? 'silent';
   const logger = pino({ level }, pino.destination(2)) as unknown as Logger;
-  const gw = await startGateway(config, { logger, port: 0, adminPort: 0 });
+  // Tests keep no policy state between gateways unless they ask for a file.
+  const gw = await startGateway(config, { logger, port: 0, adminPort: 0, statePath: opts.statePath ?? null });
   return Object.assign(gw, { v1: `${gw.apiUrl}/v1` });
 }
 
