@@ -397,7 +397,7 @@ describe('the gateway config (ConfigMap pilotlight.yaml)', () => {
       publishInterval: 1_000,
     });
     expect(spec<{ ports: Obj[] }>(redisSvc).ports[0]).toMatchObject({ port: 6379, targetPort: 'redis' });
-    expect(configOf(r('singleReplicaMemory')).config.state).toEqual({ type: 'memory' });
+    expect(configOf(r('singleReplicaMemory')).config.state).toEqual({ type: 'memory', path: '/tmp/pilotlight/state.json' }); // /tmp is an emptyDir; the root FS is read-only
     expect(spec<DeploymentSpec>(gatewayDeployment(r('singleReplicaMemory'))).replicas).toBe(1);
     expect(configOf(r('externalRedis')).config.state).toMatchObject({ type: 'redis', url: 'rediss://redis.example.internal:6380/2' });
   });

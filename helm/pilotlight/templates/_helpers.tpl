@@ -215,7 +215,8 @@ Returns YAML {models: [...]}; callers use `fromYaml`.
 {{- end }}
 {{- toYaml $s }}
 {{- else }}
-{{- toYaml (dict "type" "memory") }}
+{{- /* The root filesystem is read-only: learned policy state goes to the /tmp emptyDir (kept across container restarts, not pod replacement). */}}
+{{- toYaml (dict "type" "memory" "path" "/tmp/pilotlight/state.json") }}
 {{- end }}
 {{- end }}
 
