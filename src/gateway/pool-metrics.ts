@@ -34,30 +34,39 @@ export class ModelPoolMetrics {
     this.replicaColdStart = metrics.replicaColdStart.labels(model);
     this.startsReady = metrics.replicaStarts.labels(model, 'ready');
     this.startsFailed = metrics.replicaStarts.labels(model, 'failed');
-    // Zero-valued series exist from the start, so rate() and dashboards see them.
+    // Series exist from the start, at zero: Prometheus cannot see a series'
+    // first value in rate()/increase(), so a model's first burst of cold starts
+    // or queue rejections would otherwise read as 0 on dashboards and alerts.
     this.coldStartRequests.inc(0);
     this.startsReady.inc(0);
     this.startsFailed.inc(0);
+    for (const h of [metrics.requestDuration, metrics.timeToFirstByte, metrics.queueWait, metrics.coldStartWait, metrics.replicaColdStart]) h.zero({ model });
+    for (const code of ['queue_full', 'queue_timeout', 'replica_start_failed', 'upstream_unavailable', 'upstream_stream_error']) this.error(code, 0);
+    this.finished(200, undefined);
   }
 
-  /** One answered request: status code, total and first-byte seconds. */
-  finished(code: number, durationS: number): void {
+  /** One answered request: status code and total seconds (undefined: only create the series). */
+  finished(code: number, durationS: number | undefined): void {
     let c = this.byCode.get(code);
     if (!c) {
       c = this.metrics.requests.labels(this.model, String(code));
       this.byCode.set(code, c);
     }
+    if (durationS === undefined) {
+      c.inc(0);
+      return;
+    }
     c.inc();
     this.duration.observe(durationS);
   }
 
-  error(code: string): void {
+  error(code: string, by = 1): void {
     let c = this.errorsByCode.get(code);
     if (!c) {
       c = this.metrics.errors.labels(this.model, code);
       this.errorsByCode.set(code, c);
     }
-    c.inc();
+    c.inc(by);
   }
 
   retry(reason: string): void {
