@@ -102,7 +102,8 @@ export function decideKpa(sig: ModelSignals | undefined, spec: ScalingSpec, prev
 
   const maxUp = Math.ceil(spec.maxScaleUpRate * capacity);
   const maxDown = Math.floor(capacity / MAX_SCALE_DOWN_RATE);
-  let result = Math.min(Math.max(delayed, maxDown), maxUp);
+  const limited = Math.min(Math.max(delayed, maxDown), maxUp);
+  let result = limited;
   if (result === 0) reason = 'idle';
   if (result < spec.minReplicas) {
     result = spec.minReplicas;
@@ -111,5 +112,20 @@ export function decideKpa(sig: ModelSignals | undefined, spec: ScalingSpec, prev
     result = spec.maxReplicas;
     reason = 'max';
   }
-  return { desired: result, reason, state: { samples, panicSince, lastOverThreshold, maxPanicDesired, recent } };
+  const wakeAt = idleNow ? idleWakeAt(recent, limited > delayed, panicSince === null ? null : lastOverThreshold, spec) : undefined;
+  return { desired: result, reason, state: { samples, panicSince, lastOverThreshold, maxPanicDesired, recent }, wakeAt };
+}
+
+/**
+ * Decision.wakeAt while idle (for the simulator; the live loop ignores it).
+ * With no request at all, every tick records desired 0, so the answer only
+ * changes when the scale-down window's maximum expires, at each halving step
+ * (rate-limited: ask again next tick), or when panic mode ends.
+ */
+function idleWakeAt(recent: readonly MaxEntry[], halving: boolean, panicOverAt: number | null, spec: ScalingSpec): number | undefined {
+  if (halving) return undefined;
+  const front = recent[0];
+  let wake = front && recent.length > 1 ? front.t + spec.scaledownWindow : Infinity;
+  if (panicOverAt !== null) wake = Math.min(wake, panicOverAt + spec.stableWindow);
+  return wake;
 }

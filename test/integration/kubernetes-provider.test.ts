@@ -234,6 +234,8 @@ describe('kubernetes provider: API failures', () => {
     await eventually(() => h!.replicas().filter((r) => r.state === 'ready').length === 2, 'two ready');
     const eventsBefore = h.events.length;
     const lists = h.fake.requestsTo('GET', /\/pods$/).filter((r) => r.query.watch !== 'true').length;
+    // The watch must be open for the expiry to hit it (on a loaded machine it may still be connecting).
+    await eventually(() => h!.fake.openWatches >= 1, 'the watch is open');
 
     h.fake.expireWatches();
     // While the provider is not watching: b is deleted, c appears.
@@ -260,6 +262,7 @@ describe('kubernetes provider: API failures', () => {
     await eventually(() => h!.replica(name!)?.state === 'pending', 'pending');
     const watches = h.fake.requestsTo('GET', /\/pods$/).filter((r) => r.query.watch === 'true');
     const lastRv = h.fake.store.resourceVersion;
+    await eventually(() => h!.fake.openWatches >= 1, 'the watch is open');
     h.fake.dropWatches();
     h.fake.controller.walkToReady(name!, servers[0]!.ip); // while disconnected
     await eventually(() => h!.replica(name!)?.state === 'ready', 'ready after reconnect');
