@@ -35,6 +35,8 @@
  *   means what users expect: the model reaches zero scaledownWindow after its
  *   last request finished (Knative adds its stable window on top).
  * - Missing data (no signals this tick) returns undefined: nothing changes.
+ * - A queue that builds while replicas start is discounted to what sizing
+ *   needs (discountBacklog below), so a long cold start does not order a herd.
  */
 import type { Decision, ModelSignals, Policy, ScalingSpec } from './policy.js';
 import { pushWindowMax, trimSamples, windowAverage, type MaxEntry, type Sample } from './window.js';
@@ -50,6 +52,12 @@ export interface KpaState {
   maxPanicDesired: number;
   /** Recent demand-derived desired counts (a max-deque), for the scale-down delay. */
   recent: MaxEntry[];
+  /** Arrival rate samples (requests per ms), for the backlog discount. */
+  arrivals?: Sample[];
+  /** Learned mean time a request spends in service (Little's law, while warm and unqueued), ms. */
+  serviceMs?: number | null;
+  /** Learned cold start, ms. */
+  coldStartMs?: number | null;
 }
 
 export const kpaPolicy: Policy<KpaState> = {
@@ -61,7 +69,9 @@ export const kpaPolicy: Policy<KpaState> = {
 export function decideKpa(sig: ModelSignals | undefined, spec: ScalingSpec, prev: KpaState): Decision<KpaState> | undefined {
   if (!sig) return undefined;
   const now = sig.now;
-  const samples = trimSamples([...prev.samples, { t: now, dt: Math.max(0, sig.intervalMs), v: sig.concurrency }], now, spec.stableWindow);
+  const dt = Math.max(0, sig.intervalMs);
+  const backlog = discountBacklog(sig, spec, prev);
+  const samples = trimSamples([...prev.samples, { t: now, dt, v: backlog.concurrency }], now, spec.stableWindow);
   const stable = windowAverage(samples, now, spec.stableWindow) ?? sig.concurrency;
   const panicAvg = windowAverage(samples, now, spec.panicWindow) ?? sig.concurrency;
   const { pending, starting, ready } = sig.replicas;
@@ -113,7 +123,46 @@ export function decideKpa(sig: ModelSignals | undefined, spec: ScalingSpec, prev
     reason = 'max';
   }
   const wakeAt = idleNow ? idleWakeAt(recent, limited > delayed, panicSince === null ? null : lastOverThreshold, spec) : undefined;
-  return { desired: result, reason, state: { samples, panicSince, lastOverThreshold, maxPanicDesired, recent }, wakeAt };
+  const state: KpaState = { samples, panicSince, lastOverThreshold, maxPanicDesired, recent, arrivals: backlog.arrivals, serviceMs: backlog.serviceMs, coldStartMs: backlog.coldStartMs };
+  return { desired: result, reason, state, wakeAt };
+}
+
+/**
+ * The backlog discount. A queue that builds while replicas start is not
+ * steady demand: it drains once they are ready. Counting it in full orders a
+ * herd -- with a 5-minute cold start and 5 requests/s, 1,500 queued requests
+ * would ask for 94 replicas of 16, which arrive after the first few have
+ * already cleared the queue. So the queued part counts only as much as
+ * sizing needs:
+ *
+ *   queued_eff = min(queued, lambda * S + queued * S / C)
+ *
+ * lambda = arrival rate over the panic window, S = mean service time (learned
+ * by Little's law while warm and unqueued; the panic window before that),
+ * C = cold start (learned from observed starts; 60 s before that): enough
+ * replicas for the arrival rate, plus enough to drain the backlog within about
+ * one cold start. Worked example (lambda 5/s, S 6 s, C 300 s, 1,500 queued):
+ * 30 + 30 = 60 -> 4 replicas of 16, not 94. A burst of 200 at zero (lambda 200/s
+ * over the first second) still counts in full: 200 -> 13 replicas.
+ */
+function discountBacklog(sig: ModelSignals, spec: ScalingSpec, prev: KpaState): { concurrency: number; arrivals: Sample[]; serviceMs: number | null; coldStartMs: number | null } {
+  const dt = Math.max(0, sig.intervalMs);
+  const arrivals = trimSamples([...(prev.arrivals ?? []), { t: sig.now, dt, v: dt > 0 ? sig.arrivals / dt : 0 }], sig.now, spec.panicWindow);
+  let serviceMs = prev.serviceMs ?? null;
+  if (sig.replicas.ready > 0 && sig.queued === 0 && sig.arrivals > 0 && dt > 0 && sig.concurrency > 0) {
+    const s = sig.concurrency / (sig.arrivals / dt);
+    serviceMs = serviceMs === null ? s : 0.9 * serviceMs + 0.1 * s;
+  }
+  let coldStartMs = prev.coldStartMs ?? null;
+  for (const c of sig.coldStarts ?? []) coldStartMs = coldStartMs === null ? c : 0.7 * coldStartMs + 0.3 * c;
+  const { pending, starting, ready } = sig.replicas;
+  // Nothing bought yet: the queue is fresh demand, not a backlog that built during a start.
+  if (sig.queued <= 0 || pending + starting + ready === 0) return { concurrency: sig.concurrency, arrivals, serviceMs, coldStartMs };
+  const rate = windowAverage(arrivals, sig.now, spec.panicWindow) ?? 0;
+  const S = serviceMs ?? spec.panicWindow;
+  const C = Math.max(coldStartMs ?? spec.predictive?.coldStart ?? 60_000, S);
+  const queuedEff = Math.min(sig.queued, rate * S + (sig.queued * S) / C);
+  return { concurrency: Math.max(sig.inflight, sig.concurrency - (sig.queued - queuedEff)), arrivals, serviceMs, coldStartMs };
 }
 
 /**

@@ -92,10 +92,12 @@ export const predictiveSchema = z
       .number()
       .gt(0)
       .max(1)
-      .default(0.1)
-      .describe('Hold or pre-warm a replica while the chance that the next request arrives within the warm-up lead is at least this. Lower: fewer cold starts, more GPU time.'),
-    minHistory: int(1).default(5).describe('Idle gaps observed before the learned model is trusted; until then the reactive policy decides alone.'),
-    historySize: int(8).max(4096).default(128).describe('Idle gaps remembered (a sliding window: the pattern adapts).'),
+      .default(0.3)
+      .describe(
+        'Hold or pre-warm a replica while (chance that the next request arrives within the warm-up lead) x (requests a cold start would delay, learned) is at least this. Lower: fewer cold starts, more GPU time.',
+      ),
+    minHistory: int(1).default(1).describe('Long idle gaps (longer than the warm-up lead) observed before the learned model is trusted; until then the reactive policy decides alone.'),
+    historySize: int(8).max(4096).default(2048).describe('Idle gaps remembered, of each kind (short, long): a sliding window, so the pattern adapts.'),
     trend: z.boolean().default(true).describe('Extrapolate rising demand over the warm-up lead.'),
     profile: z.boolean().default(true).describe('Learn a time-of-day/day-of-week rate profile and warm up ahead of recurring busy hours.'),
   })

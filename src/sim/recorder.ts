@@ -8,8 +8,15 @@ export class ModelRecorder {
   requests = 0;
   /** Requests that found no ready replica and waited for one to start. */
   coldRequests = 0;
+  /**
+   * Of those, the ones delayed by the model's first cold start (they arrived
+   * before its first replica was ever ready): unavoidable without history.
+   */
+  firstColdRequests = 0;
   /** Requests that waited for a busy replica (some replica was ready). */
   queuedRequests = 0;
+  /** When the first request was granted a replica (µs), i.e. when one was first ready to serve. */
+  private firstGrantUs: number | undefined;
   /** Replicas started during the replay (warm ones at the start are not counted). */
   replicaStarts = 0;
   readonly waits = new Floats();
@@ -23,9 +30,11 @@ export class ModelRecorder {
 
   granted(waitUs: number, cold: boolean, arrivalUs: number): void {
     this.requests++;
+    this.firstGrantUs ??= arrivalUs + waitUs;
     if (waitUs > 0) this.waits.push(waitUs);
     if (cold) {
       this.coldRequests++;
+      if (arrivalUs < this.firstGrantUs) this.firstColdRequests++;
       this.coldWaits.push(waitUs);
       this.timeline.coldStart(arrivalUs);
     } else if (waitUs > 0) this.queuedRequests++;

@@ -14,6 +14,8 @@ export interface Usage {
   /** Requests that arrived while no replica was ready and waited for one to start. */
   coldStartRequests: number;
   coldStartFraction: number;
+  /** Cold-start-delayed requests other than those of each model's first cold start (unavoidable without history). */
+  coldStartRequestsAfterFirst: number;
   /** Requests that waited for a busy replica (some replica was ready). */
   queuedRequests: number;
   /** Wait of the cold-start-delayed requests, ms. */
@@ -81,6 +83,7 @@ export function modelUsage(model: string, rec: ModelRecorder, replicaSeconds: Re
     requests: rec.requests,
     coldStartRequests: rec.coldRequests,
     coldStartFraction: rec.requests > 0 ? rec.coldRequests / rec.requests : 0,
+    coldStartRequestsAfterFirst: rec.coldRequests - rec.firstColdRequests,
     queuedRequests: rec.queuedRequests,
     coldStartWaitMs: percentiles(rec.coldWaits, rec.coldRequests, US_TO_MS),
     queueWaitMs: percentiles(rec.waits, rec.requests, US_TO_MS),
@@ -108,6 +111,7 @@ export function totalUsage(models: readonly ModelUsage[], pool: WaitPool): Usage
     requests,
     coldStartRequests,
     coldStartFraction: requests > 0 ? coldStartRequests / requests : 0,
+    coldStartRequestsAfterFirst: sum((m) => m.coldStartRequestsAfterFirst),
     queuedRequests: sum((m) => m.queuedRequests),
     coldStartWaitMs: percentiles(pool.coldWaits, pool.coldRequests, US_TO_MS),
     queueWaitMs: percentiles(pool.waits, pool.requests, US_TO_MS),

@@ -4,6 +4,8 @@
  * demands:
  *
  *   demand   = KPA without its scale-down delay (what in-flight + queued needs now)
+ *   busy     = while requests are in flight or queued: the full reactive
+ *              policy, scale-down window included (no churn inside a burst)
  *   idle     = while no request is in flight or queued, the idle-gap model
  *              (gap-model.ts): hold max(1, typical busy-period peak) replicas
  *              while P(next request within the lead L | idle for e) >= theta,
@@ -13,13 +15,21 @@
  *              time-of-day/day-of-week profile (rate-profile.ts)
  *   trend    = replicas for rising demand extrapolated over L (trend.ts)
  *   schedule = explicit warm-up windows from the config (schedule.ts)
- *   desired  = clamp(max(demand, idle, profile, trend, schedule), min, max)
+ *   desired  = clamp(max(demand, busy or idle, profile, trend, schedule), min, max)
  *
  * L = the learned cold start (EWMA of observed starts, prior from config) +
  * leadMargin: a forecast that arrives after the burst is useless.
- * Until `minHistory` idle gaps have been seen, the idle term is replaced by
- * the full reactive policy (with its scale-down window): a new model is
+ * Until `minHistory` long idle gaps have been seen, the idle term is replaced
+ * by the full reactive policy (with its scale-down window): a new model is
  * treated exactly as the reactive policy would treat it.
+ *
+ * "Worth holding" weighs the chance by what is at stake:
+ *   hold while h(e) * head >= warmProbability,
+ * where head is the learned number of requests that arrive within the first
+ * lead of a busy period -- what one cold start would delay. A model whose
+ * bursts open with a flood is kept warm on a smaller chance than one whose
+ * requests come alone. (warmProbability 0.3, historySize 2048 and minHistory
+ * 1 were chosen on the simulator; docs/simulation.md shows the sweep.)
  *
  * Worked example (cold start 120 s, L = 125 s, theta 0.1): a model called by a
  * timer every 10 minutes, 1 s per call. After 5 calls the gap model holds
@@ -32,7 +42,7 @@
  */
 import { decideKpa, kpaPolicy, type KpaState } from '../kpa-policy.js';
 import type { Decision, ModelSignals, Policy, ScalingSpec } from '../policy.js';
-import { emptyGapModel, hazard, nextFlip, recordGap, type GapModel } from './gap-model.js';
+import { emptyGapModel, hazard, longGaps, nextFlip, recordGap, type GapModel } from './gap-model.js';
 import { emptyRateProfile, forecastRate, observeArrivals, type RateProfile } from './rate-profile.js';
 import { nextScheduleCheck, scheduleFloor } from './schedule.js';
 import { currentLevel, emptyTrend, forecastDemand, observeDemand, type Trend } from './trend.js';
@@ -50,6 +60,14 @@ export interface PredictiveState {
   /** Highest demand in the current busy period, and its learned typical value. */
   busyPeak: number;
   peak: number;
+  /**
+   * Requests that arrive within the first lead of a busy period: what one
+   * cold start would delay (learned, EWMA; at least 1). A model whose bursts
+   * open with a flood is worth keeping warm on a smaller chance.
+   */
+  head: number;
+  headUntil: number | null;
+  headCount: number;
   /** Learned cold start (ms), or null before the first observed start. */
   coldStartMs: number | null;
   profile: RateProfile;
@@ -60,7 +78,7 @@ export interface PredictiveState {
 }
 
 const DEFAULT_COLD_START_MS = 60_000;
-const DEFAULTS = { leadMargin: 5000, warmProbability: 0.1, minHistory: 5, historySize: 128, trend: true, profile: true };
+const DEFAULTS = { leadMargin: 5000, warmProbability: 0.3, minHistory: 1, historySize: 2048, trend: true, profile: true };
 
 export const predictivePolicy: Policy<PredictiveState> = {
   name: 'predictive',
@@ -71,6 +89,9 @@ export const predictivePolicy: Policy<PredictiveState> = {
     gapFrom: null,
     busyPeak: 0,
     peak: 0,
+    head: 1,
+    headUntil: null,
+    headCount: 0,
     coldStartMs: null,
     profile: emptyRateProfile(),
     trend: emptyTrend(),
@@ -86,23 +107,30 @@ export function decidePredictive(sig: ModelSignals | undefined, spec: ScalingSpe
   const demand = decideKpa(sig, { ...spec, scaledownWindow: 0 }, prev.demand);
   const fallback = decideKpa(sig, spec, prev.fallback);
   if (!demand || !fallback) return undefined;
-  const st = learn(sig, prev, demand.desired, o.historySize);
+  const leadMs = (learnedColdStart(sig, prev) ?? o.coldStart ?? DEFAULT_COLD_START_MS) + o.leadMargin;
+  const shortMs = leadMs;
+  // The trend sees demand as the reactive policy sizes it: a backlog that builds during a cold start is discounted.
+  const sized = demand.state.samples.at(-1)?.v ?? sig.concurrency;
+  const st = learn(sig, prev, demand.desired, o.historySize, leadMs, shortMs, sized);
   st.demand = demand.state;
   st.fallback = fallback.state;
-  const leadMs = (st.coldStartMs ?? o.coldStart ?? DEFAULT_COLD_START_MS) + o.leadMargin;
 
   const terms: [string, number][] = [[demand.reason, demand.desired]];
   let wakeAt = Infinity;
   const idle = sig.inflight + sig.queued === 0 && st.gapFrom !== null;
-  if (st.gaps.gaps.length < o.minHistory) {
-    terms.push(['reactive-fallback', fallback.desired]);
+  if (longGaps(st.gaps) < o.minHistory || !idle) {
+    // Learning, or busy: the reactive policy, scale-down window included (no churn inside a busy period).
+    terms.push([longGaps(st.gaps) < o.minHistory ? 'reactive-fallback' : fallback.reason, fallback.desired]);
     wakeAt = fallback.wakeAt ?? NaN;
-  } else if (idle && st.gapFrom !== null) {
+  } else if (st.gapFrom !== null) {
     const e = sig.now - st.gapFrom;
-    const h = hazard(st.gaps, e, leadMs, o.leadMargin);
-    const warm = h !== undefined && h >= o.warmProbability;
+    // Worth holding: the chance of a request within the lead, times the requests a cold start would delay.
+    const worth = (h: number | undefined): boolean => h !== undefined && h * st.head >= o.warmProbability;
+    const warm = worth(hazard(st.gaps, e, leadMs, o.leadMargin));
     terms.push([sig.replicas.ready + sig.replicas.starting > 0 ? 'keep-warm' : 'prewarm', warm ? Math.max(1, Math.round(st.peak)) : 0]);
-    wakeAt = st.gapFrom + nextFlip(st.gaps, e, leadMs, o.warmProbability, o.leadMargin);
+    // While the averages still remember the last request, the demand term may
+    // hold a replica that the next tick releases: no promise until then.
+    wakeAt = demand.desired > 0 ? NaN : st.gapFrom + nextFlip(st.gaps, e, leadMs, worth, o.leadMargin);
   }
   let forecast = 0;
   if (o.profile) {
@@ -116,7 +144,7 @@ export function decidePredictive(sig: ModelSignals | undefined, spec: ScalingSpe
     // Only a ramp worth at least one more replica over the lead counts: one
     // request queueing through a cold start is not a trend.
     const t = forecastDemand(st.trend, leadMs);
-    if (t !== undefined && t - currentLevel(st.trend) >= spec.targetConcurrency) {
+    if (t !== undefined && t - currentLevel(st.trend) >= spec.targetConcurrency && sig.replicas.ready > 0) {
       forecast = Math.max(forecast, t);
       terms.push(['trend', Math.ceil(t / spec.targetConcurrency)]);
     }
@@ -141,12 +169,19 @@ function finish(terms: [string, number][], spec: ScalingSpec, state: PredictiveS
   return d;
 }
 
+/** The cold-start estimate after this sample's observed starts (EWMA, the newest counts 30%). */
+function learnedColdStart(sig: ModelSignals, prev: PredictiveState): number | null {
+  let c = prev.coldStartMs;
+  for (const ms of sig.coldStarts ?? []) c = c === null ? ms : 0.7 * c + 0.3 * ms;
+  return c;
+}
+
 /** Updates everything learned from one sample. */
-function learn(sig: ModelSignals, prev: PredictiveState, demand: number, historySize: number): PredictiveState {
+function learn(sig: ModelSignals, prev: PredictiveState, demand: number, historySize: number, leadMs: number, shortMs: number, sized: number): PredictiveState {
   const st: PredictiveState = { ...prev };
-  for (const ms of sig.coldStarts ?? []) st.coldStartMs = st.coldStartMs === null ? ms : 0.7 * st.coldStartMs + 0.3 * ms;
+  st.coldStartMs = learnedColdStart(sig, prev);
   st.profile = observeArrivals(prev.profile, sig.now, sig.arrivals);
-  st.trend = observeDemand(prev.trend, sig.concurrency, sig.intervalMs);
+  st.trend = observeDemand(prev.trend, sized, sig.intervalMs);
   const decay = 0.99;
   st.requestMs = prev.requestMs * decay + sig.concurrency * sig.intervalMs;
   st.requests = prev.requests * decay + sig.arrivals;
@@ -158,13 +193,27 @@ function learn(sig: ModelSignals, prev: PredictiveState, demand: number, history
   if (prev.gapFrom !== null && began) {
     // A gap ended: from the last arrival before it to the first arrival after it.
     const end = sig.busySince ?? sig.now - Math.min(sig.intervalMs, 1000) / 2;
-    if (end > prev.gapFrom) st.gaps = recordGap(prev.gaps, end - prev.gapFrom, historySize);
+    if (end > prev.gapFrom) st.gaps = recordGap(prev.gaps, end - prev.gapFrom, historySize, shortMs);
     st.gapFrom = null;
     st.busyPeak = 0;
+    // After a long gap, count what a cold start would have delayed: the arrivals in the next lead.
+    if (end - prev.gapFrom > shortMs) {
+      st.headUntil = end + leadMs;
+      st.headCount = 0;
+    }
+  }
+  if (st.headUntil !== null) {
+    if (sig.now - sig.intervalMs < st.headUntil) st.headCount += sig.arrivals;
+    if (sig.now >= st.headUntil) {
+      st.head = Math.max(1, 0.7 * st.head + 0.3 * st.headCount);
+      st.headUntil = null;
+    }
   }
   if (busyNow || began) st.busyPeak = Math.max(st.busyPeak, demand, 1);
-  if (!busyNow && st.gapFrom === null) {
-    st.gapFrom = sig.lastArrivalAt ?? sig.idleSince ?? sig.now;
+  // A gap starts at a real arrival: before the first request there is none to measure from.
+  const lastArrival = sig.lastArrivalAt === undefined ? (sig.idleSince ?? null) : sig.lastArrivalAt;
+  if (!busyNow && st.gapFrom === null && lastArrival !== null && (sig.lastArrivalAt !== undefined || began || prev.busyPeak > 0)) {
+    st.gapFrom = lastArrival;
     st.peak = st.peak === 0 ? st.busyPeak : 0.7 * st.peak + 0.3 * st.busyPeak;
   }
   return st;

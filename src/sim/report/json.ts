@@ -29,6 +29,7 @@ function usage(u: Usage) {
     requests: u.requests,
     coldStartRequests: u.coldStartRequests,
     coldStartFraction: round(u.coldStartFraction, 6),
+    coldStartRequestsAfterFirst: u.coldStartRequestsAfterFirst,
     queuedRequests: u.queuedRequests,
     coldStartWaitMs: pct(u.coldStartWaitMs),
     queueWaitMs: pct(u.queueWaitMs),

@@ -35,12 +35,13 @@ function header(r: SimulationResult, run: RunDescription): string {
 }
 
 function policyTable(policies: readonly PolicyResult[]): string {
-  const head = ['policy', 'requests', 'cold waits', 'cold %', 'p75 model cold %', 'cold wait p50', 'p95', 'p99', 'queue wait p99', 'starts', 'GPU-s held', 'idle GPU-s', 'cost', 'serverless'];
+  const head = ['policy', 'requests', 'cold waits', 'cold %', 'after 1st', 'p75 model cold %', 'cold wait p50', 'p95', 'p99', 'queue wait p99', 'starts', 'GPU-s held', 'idle GPU-s', 'cost', 'serverless'];
   const rows = policies.map((p) => [
     p.policy,
     int(p.requests),
     int(p.coldStartRequests),
     percent(p.coldStartFraction),
+    int(p.coldStartRequestsAfterFirst),
     percent(p.p75ModelColdStartFraction),
     waitMs(p.coldStartWaitMs.p50),
     waitMs(p.coldStartWaitMs.p95),

@@ -7,30 +7,46 @@ import { cronMatches, parseCron } from '../../../../src/core/cron.js';
 import { ManualClock } from '../../../../src/core/clock.js';
 
 const S = 1000;
-const gapsOf = (...gs: number[]) => gs.reduce((m, g) => recordGap(m, g, 128), emptyGapModel());
 
 describe('idle-gap model', () => {
-  it('gives the hazard over the lead, conditioned on the time already idle', () => {
-    const m = gapsOf(20 * S, 20 * S, 20 * S, 1800 * S, 1800 * S);
-    expect(hazard(m, 0, 125 * S)).toBeCloseTo(3 / 5); // three of five gaps end within 125 s
-    expect(hazard(m, 30 * S, 125 * S)).toBe(0); // past the short mode, only the long gaps remain
-    expect(hazard(m, 1700 * S, 125 * S)).toBe(1); // the long gaps come due
-    expect(hazard(m, 2000 * S, 125 * S)).toBeUndefined(); // longer than any gap seen: no opinion
-  });
-
-  it('finds exactly when the warm/cold answer flips', () => {
-    const m = gapsOf(599 * S, 599 * S, 599 * S);
-    expect(nextFlip(m, 0, 125 * S, 0.1)).toBeCloseTo(474 * S, -1); // pre-warm at 599 - 125 s
-    expect(nextFlip(m, 480 * S, 125 * S, 0.1)).toBeCloseTo(599 * S, -1); // stop holding when the gap is over
-    expect(nextFlip(gapsOf(10 * S), 20 * S, 125 * S, 0.1)).toBe(Infinity);
+  it('keeps short gaps apart, so bursts do not push the long gaps out of memory', () => {
+    let m = emptyGapModel();
+    for (let burst = 0; burst < 4; burst++) {
+      for (let i = 0; i < 60; i++) m = recordGap(m, 1 * S, 8, 30 * S); // 1 s gaps inside a burst
+      m = recordGap(m, 1800 * S, 8, 30 * S); // 30 min between bursts
+    }
+    expect(m.gaps).toEqual([1800 * S, 1800 * S, 1800 * S, 1800 * S]);
+    expect(m.short.length).toBe(8);
+    expect(m.shortW / (m.shortW + m.longW)).toBeGreaterThan(0.9);
   });
 
   it('remembers a sliding window of the newest gaps', () => {
     let m = emptyGapModel();
-    for (let i = 0; i < 300; i++) m = recordGap(m, i, 128);
+    for (let i = 0; i < 300; i++) m = recordGap(m, 1000 + i, 128);
     expect(m.gaps.length).toBe(128);
-    expect(m.gaps[0]).toBe(172);
-    expect(m.gaps.at(-1)).toBe(299);
+    expect(m.gaps[0]).toBe(1172);
+    expect(m.gaps.at(-1)).toBe(1299);
+  });
+});
+
+describe('hazard over the lead', () => {
+  const L = 125 * S;
+  const model = (...gs: number[]) => gs.reduce((m, g) => recordGap(m, g, 128, L), emptyGapModel());
+  const warm = (h: number | undefined) => h !== undefined && h >= 0.1;
+
+  it('is conditioned on the time already idle', () => {
+    const m = model(20 * S, 20 * S, 20 * S, 1800 * S, 1800 * S);
+    expect(hazard(m, 0, L, 5 * S)).toBeGreaterThan(0.5); // most gaps so far were short
+    expect(hazard(m, 30 * S, L, 5 * S)).toBe(0); // past the short mode, only the long gaps remain
+    expect(hazard(m, 1700 * S, L, 5 * S)).toBe(1); // the long gaps come due
+    expect(hazard(m, 2000 * S, L, 5 * S)).toBeUndefined(); // longer than any gap seen (+10 %): no opinion
+  });
+
+  it('finds exactly when the warm/cold answer flips', () => {
+    const m = model(600 * S, 600 * S, 600 * S);
+    expect(nextFlip(m, 0, L, warm)).toBeCloseTo(475 * S, -1); // pre-warm at 600 - 125 s
+    expect(nextFlip(m, 480 * S, L, warm, 5 * S)).toBeCloseTo(665 * S, -1); // stop holding 10 % (+ grace) after the usual end
+    expect(nextFlip(model(200 * S), 300 * S, L, warm)).toBe(Infinity);
   });
 });
 

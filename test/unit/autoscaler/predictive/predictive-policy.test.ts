@@ -12,8 +12,8 @@ import { ManualClock } from '../../../../src/core/clock.js';
 
 const S = 1000;
 
-function spec(extra = ''): ScalingSpec {
-  return parseConfig(`models: [{ name: m, scaling: { policy: predictive, maxReplicas: 4, targetConcurrency: 1, scaledownWindow: 5m, predictive: { coldStart: 120s } ${extra} } }]`).models[0]!.scaling;
+function spec(extra = '', predictive = ''): ScalingSpec {
+  return parseConfig(`models: [{ name: m, scaling: { policy: predictive, maxReplicas: 4, targetConcurrency: 1, scaledownWindow: 5m, predictive: { coldStart: 120s ${predictive} } ${extra} } }]`).models[0]!.scaling;
 }
 
 class World {
@@ -144,8 +144,8 @@ describe('predictive policy', () => {
   });
 
   it('behaves exactly like the reactive policy until it has seen minHistory gaps', () => {
-    const w = new World(predictivePolicy as Policy<unknown>, spec());
-    const r = new World(kpaPolicy as Policy<unknown>, spec());
+    const w = new World(predictivePolicy as Policy<unknown>, spec('', ', minHistory: 5'));
+    const r = new World(kpaPolicy as Policy<unknown>, spec('', ', minHistory: 5'));
     for (let c = 0; c < 4; c++) {
       for (const x of [w, r]) {
         x.arrive(1);
