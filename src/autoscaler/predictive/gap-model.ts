@@ -106,6 +106,13 @@ function hazardSorted(ws: readonly Sorted[], elapsedMs: number, leadMs: number, 
   return open === 0 ? undefined : within / open;
 }
 
+/** How many remembered gaps (of either kind) are still open at e: the evidence h(e) rests on. */
+export function openCount(m: GapModel, elapsedMs: number, graceMs = 0): number {
+  let n = 0;
+  for (const { gs } of sortedWindows(m)) n += gs.length - countLe(gs, (elapsedMs - graceMs) / (1 + LATE));
+  return n;
+}
+
 /** h(e): the probability the gap ends within the next `leadMs`, given it has lasted `elapsedMs`. */
 export function hazard(m: GapModel, elapsedMs: number, leadMs: number, graceMs = 0): number | undefined {
   return hazardSorted(sortedWindows(m), elapsedMs, leadMs, graceMs);

@@ -19,9 +19,10 @@
  *
  * L = the learned cold start (EWMA of observed starts, prior from config) +
  * leadMargin: a forecast that arrives after the burst is useless.
- * Until `minHistory` long idle gaps have been seen, the idle term is replaced
- * by the full reactive policy (with its scale-down window): a new model is
- * treated exactly as the reactive policy would treat it.
+ * Until `minHistory` long idle gaps have been seen, and whenever the current
+ * gap has run longer than every remembered one, the idle term is replaced by
+ * the full reactive policy (with its scale-down window): where the policy
+ * knows nothing it does exactly what the reactive policy would.
  *
  * "Worth holding" weighs the chance by what is at stake:
  *   hold while h(e) * head >= warmProbability,
@@ -42,7 +43,7 @@
  */
 import { decideKpa, kpaPolicy, type KpaState } from '../kpa-policy.js';
 import type { Decision, ModelSignals, Policy, ScalingSpec } from '../policy.js';
-import { emptyGapModel, hazard, longGaps, nextFlip, recordGap, type GapModel } from './gap-model.js';
+import { emptyGapModel, hazard, longGaps, nextFlip, openCount, recordGap, type GapModel } from './gap-model.js';
 import { emptyRateProfile, forecastRate, observeArrivals, type RateProfile } from './rate-profile.js';
 import { nextScheduleCheck, scheduleFloor } from './schedule.js';
 import { currentLevel, emptyTrend, forecastDemand, observeDemand, type Trend } from './trend.js';
@@ -78,6 +79,20 @@ export interface PredictiveState {
 }
 
 const DEFAULT_COLD_START_MS = 60_000;
+/**
+ * Remembered gaps that must still be open at e for h(e) to be trusted; fewer
+ * (the gap has run longer than history knows): the reactive policy decides.
+ * 1 measured best on the simulator (docs/simulation.md): higher values hand
+ * more decisions back to the reactive scale-down window.
+ */
+const MIN_EVIDENCE = 1;
+
+/** The idle time after e at which fewer than MIN_EVIDENCE remembered gaps remain open. */
+function evidenceRunsOut(m: GapModel, e: number, graceMs: number): number {
+  const closes = [...m.gaps, ...m.short].map((g) => g * 1.1 + graceMs).filter((c) => c > e).sort((a, b) => b - a);
+  const c = closes[MIN_EVIDENCE - 1];
+  return c === undefined ? e : c + 0.001;
+}
 const DEFAULTS = { leadMargin: 5000, warmProbability: 0.3, minHistory: 1, historySize: 2048, trend: true, profile: true };
 
 export const predictivePolicy: Policy<PredictiveState> = {
@@ -122,6 +137,10 @@ export function decidePredictive(sig: ModelSignals | undefined, spec: ScalingSpe
     // Learning, or busy: the reactive policy, scale-down window included (no churn inside a busy period).
     terms.push([longGaps(st.gaps) < o.minHistory ? 'reactive-fallback' : fallback.reason, fallback.desired]);
     wakeAt = fallback.wakeAt ?? NaN;
+  } else if (st.gapFrom !== null && openCount(st.gaps, sig.now - st.gapFrom, o.leadMargin) < MIN_EVIDENCE) {
+    // Too few remembered gaps this long to judge by (or none: longer than any seen): the reactive policy decides.
+    terms.push(['reactive-fallback', fallback.desired]);
+    wakeAt = fallback.wakeAt ?? NaN;
   } else if (st.gapFrom !== null) {
     const e = sig.now - st.gapFrom;
     // Worth holding: the chance of a request within the lead, times the requests a cold start would delay.
@@ -129,8 +148,10 @@ export function decidePredictive(sig: ModelSignals | undefined, spec: ScalingSpe
     const warm = worth(hazard(st.gaps, e, leadMs, o.leadMargin));
     terms.push([sig.replicas.ready + sig.replicas.starting > 0 ? 'keep-warm' : 'prewarm', warm ? Math.max(1, Math.round(st.peak)) : 0]);
     // While the averages still remember the last request, the demand term may
-    // hold a replica that the next tick releases: no promise until then.
-    wakeAt = demand.desired > 0 ? NaN : st.gapFrom + nextFlip(st.gaps, e, leadMs, worth, o.leadMargin);
+    // hold a replica that the next tick releases: no promise until then. The
+    // answer also changes when the evidence runs out (the fallback takes over).
+    const flip = nextFlip(st.gaps, e, leadMs, worth, o.leadMargin);
+    wakeAt = demand.desired > 0 ? NaN : st.gapFrom + Math.min(flip, evidenceRunsOut(st.gaps, e, o.leadMargin));
   }
   let forecast = 0;
   if (o.profile) {
