@@ -2,6 +2,7 @@
  * The OpenAI API listener (fastify). Request logging is off on the hot path
  * (metrics carry the numbers); errors are logged once, in the error handler.
  */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Clock } from '../core/clock.js';
 import { describeError, PilotlightError } from '../core/errors.js';
@@ -10,6 +11,7 @@ import type { Metrics } from '../telemetry/metrics.js';
 import { toApiError } from './api-errors.js';
 import { parseJsonBody } from './body.js';
 import { errorHeaders } from './error-reply.js';
+import { handleInference } from './inference.js';
 import { registerRoutes } from './routes.js';
 import type { Router } from './router.js';
 
@@ -22,7 +24,17 @@ export interface ApiServerOptions {
 }
 
 export function buildApiServer(o: ApiServerOptions): FastifyInstance {
+  // One node:http server: inference calls are served raw (the hot path), the rest by fastify.
+  const serverFactory = (fastifyHandler: (req: IncomingMessage, res: ServerResponse) => void): Server => {
+    const server = createServer((req, res) => {
+      if (!handleInference(o, req, res)) fastifyHandler(req, res);
+    });
+    server.keepAliveTimeout = 65_000;
+    server.requestTimeout = 0;
+    return server;
+  };
   const app = Fastify({
+    serverFactory,
     logger: false,
     bodyLimit: o.maxBodySize,
     keepAliveTimeout: 65_000,
@@ -43,14 +55,8 @@ export function buildApiServer(o: ApiServerOptions): FastifyInstance {
 
   app.setErrorHandler((err, req, reply) => {
     const e = toApiError(err, o.maxBodySize);
-    const pool = req.pilotPool;
-    if (pool) {
-      pool.m.error(e.code);
-      pool.m.finished(e.status, (o.clock.now() - (req.pilotStartedAt ?? o.clock.now())) / 1000);
-    } else {
-      o.metrics.errors.inc({ model: '', code: e.code });
-      o.metrics.requests.inc({ model: '', code: String(e.status) });
-    }
+    o.metrics.errors.inc({ model: '', code: e.code });
+    o.metrics.requests.inc({ model: '', code: String(e.status) });
     if (e.status >= 500) o.logger.warn({ code: e.code, url: req.url, err: describeError(err) }, e.message);
     const h = errorHeaders(e);
     for (let i = 0; i < h.length; i += 2) reply.header(h[i] ?? '', h[i + 1]);
@@ -61,6 +67,6 @@ export function buildApiServer(o: ApiServerOptions): FastifyInstance {
     o.metrics.requests.inc({ model: '', code: '404' });
     void reply.code(e.status).header('content-type', 'application/json').send(e.toBody());
   });
-  registerRoutes(app, o.router, o.clock, o.logger);
+  registerRoutes(app, o.router);
   return app;
 }

@@ -26,6 +26,8 @@ import { writeError, writeStreamError } from './error-reply.js';
 import { clientHeaders, pilotlightHeaders, upstreamHeaders } from './headers.js';
 import type { Lease, ModelPool } from './pool.js';
 
+const EMPTY = Buffer.alloc(0);
+
 /** undici error codes that mean "the request never reached a working replica". */
 const RETRYABLE = new Set([
   'ECONNREFUSED',
@@ -43,6 +45,7 @@ export interface ForwardRequest {
   pool: ModelPool;
   res: ServerResponse;
   path: string;
+  /** Kept for retries until response headers arrive, then dropped (a long stream should not hold them). */
   rawHeaders: readonly string[];
   body: Buffer;
   /** When the request arrived (clock ms). */
@@ -103,6 +106,9 @@ class Attempt implements Dispatcher.DispatchHandler {
     this.eventStream = eventStream;
     this.headersSent = true;
     this.status = statusCode;
+    // No retry after this point: let the request body and headers go now, not when the stream ends.
+    this.req.body = EMPTY;
+    this.req.rawHeaders = [];
     res.writeHead(statusCode, headers);
     this.onDrain = resume;
     res.on('drain', resume);

@@ -1,0 +1,124 @@
+/**
+ * The inference routes (POST /v1/chat/completions, /v1/completions,
+ * /v1/embeddings) on raw node:http: the hot path of the gateway. Measured
+ * against the bare undici pass-through floor (docs/benchmarks.md), fastify's
+ * per-request objects cost ~15 µs of CPU and ~5 KB per open stream, so
+ * these routes skip it; fastify serves everything else (the model list,
+ * health, 404s) and the admin listener.
+ *
+ * Per request, innermost to outermost:
+ *   proxy.forward       undici dispatch to the chosen replica, streaming
+ *   pool.admit / wait   lease on the least-loaded ready replica, or queue
+ *   router.resolve      model / alias -> pool (404 if none)
+ *   parseJsonBody       raw Buffer + parsed JSON (400), body limit (413)
+ *   handleInference     this file: reads the body, answers errors
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../core/clock.js';
+import { describeError, PilotlightError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import { toApiError } from './api-errors.js';
+import { parseJsonBody, withModel } from './body.js';
+import { writeError } from './error-reply.js';
+import { pilotlightHeaders } from './headers.js';
+import type { ModelPool } from './pool.js';
+import { forward } from './proxy.js';
+import type { Router } from './router.js';
+
+export const INFERENCE_ROUTES: ReadonlySet<string> = new Set(['/v1/chat/completions', '/v1/completions', '/v1/embeddings']);
+
+export interface InferenceDeps {
+  router: Router;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  maxBodySize: number;
+}
+
+/** Serves the request if it is an inference call; returns false to let fastify have it. */
+export function handleInference(d: InferenceDeps, req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method !== 'POST') return false;
+  const url = req.url ?? '';
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const route = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  if (!INFERENCE_ROUTES.has(route)) return false;
+  const startedAt = d.clock.now();
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > d.maxBodySize) {
+    tooLarge(d, req, res);
+    return true;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size > d.maxBodySize) {
+      req.removeAllListeners('data');
+      tooLarge(d, req, res);
+      return;
+    }
+    chunks.push(c);
+  });
+  req.on('end', () => {
+    if (size > d.maxBodySize) return;
+    void serve(d, req, res, route, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), startedAt).catch((err: unknown) => fail(d, res, err, undefined, startedAt));
+  });
+  return true;
+}
+
+function tooLarge(d: InferenceDeps, req: IncomingMessage, res: ServerResponse): void {
+  // Answer at once and close: reading the rest of an oversized body is wasted work.
+  res.shouldKeepAlive = false;
+  fail(d, res, new PilotlightError('body_too_large', `request body is larger than server.maxBodySize (${d.maxBodySize} bytes)`), undefined, d.clock.now());
+  req.resume();
+}
+
+async function serve(d: InferenceDeps, req: IncomingMessage, res: ServerResponse, path: string, raw: Buffer, startedAt: number): Promise<void> {
+  const body = parseJsonBody(raw);
+  const json = body.json;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new PilotlightError('invalid_request', 'request body must be a JSON object');
+  const model = (json as { model?: unknown }).model;
+  if (typeof model !== 'string' || model === '') throw new PilotlightError('invalid_request', 'you must provide a model parameter', { param: 'model' });
+  const pool = d.router.resolve(model);
+  if (!pool) throw new PilotlightError('model_not_found', `The model \`${model}\` does not exist.`, { param: 'model' });
+  const upstreamBody = model === pool.model.servedModelName ? raw : withModel(body, pool.model.servedModelName);
+  const fwd = { pool, res, path, rawHeaders: req.rawHeaders, body: upstreamBody, startedAt, clock: d.clock, logger: d.logger };
+  const now = pool.admit();
+  if (now) {
+    pool.m.notQueued();
+    forward(fwd, now);
+    return;
+  }
+  const coldStart = !pool.hasReady();
+  const ac = new AbortController();
+  const onClose = (): void => ac.abort(new Error('client closed the connection'));
+  res.once('close', onClose);
+  try {
+    forward(fwd, await pool.wait(ac.signal));
+  } catch (err) {
+    if (ac.signal.aborted) {
+      pool.m.finished(499, (d.clock.now() - startedAt) / 1000);
+      res.destroy();
+      return;
+    }
+    fail(d, res, err, pool, startedAt, pilotlightHeaders(coldStart, d.clock.now() - startedAt));
+  } finally {
+    res.off('close', onClose);
+  }
+}
+
+/** Answers an error and counts it (under the model when known). */
+function fail(d: InferenceDeps, res: ServerResponse, err: unknown, pool: ModelPool | undefined, startedAt: number, extra: readonly string[] = []): void {
+  const e = toApiError(err, d.maxBodySize);
+  if (pool) {
+    pool.m.error(e.code);
+    pool.m.finished(e.status, (d.clock.now() - startedAt) / 1000);
+  } else {
+    d.metrics.errors.inc({ model: '', code: e.code });
+    d.metrics.requests.inc({ model: '', code: String(e.status) });
+  }
+  if (e.status >= 500) d.logger.warn({ code: e.code, err: describeError(err) }, e.message);
+  writeError(res, e, extra);
+}
