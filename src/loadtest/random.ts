@@ -9,27 +9,13 @@
  * sizes does not move its arrivals.
  */
 
-/** A deterministic generator of floats in [0, 1) (mulberry32). */
-export type Random = () => number;
+import { createRandom, hashString, type Random } from '../core/random.js';
 
-export function createRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { createRandom, type Random };
 
 /** A generator for one named purpose, derived from the run's seed (FNV-1a of the name, mixed). */
 export function substream(seed: number, name: string): Random {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < name.length; i++) {
-    h ^= name.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
+  let h = hashString(name, seed);
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
   return createRandom(h);
 }

@@ -11,29 +11,9 @@
  * longer than 120 * e = 326 tokens, close to ShareGPT's long tail.
  */
 
-/** A deterministic generator of floats in [0, 1) (mulberry32). */
-export type Random = () => number;
+import { createRandom, hashString, type Random } from '../core/random.js';
 
-export function createRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** FNV-1a over a string, mixed with a seed: a cheap, stable 32-bit hash. */
-export function hashString(text: string, seed = 0): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
+export { createRandom, hashString, type Random };
 
 /** Mixes two integers into one 32-bit value (for per-token word choice). */
 export function mix(a: number, b: number): number {

@@ -13,6 +13,8 @@
  * 1/a = 150) and only their ratios matter after rescaling.
  */
 
+import { hashString } from '../../core/random.js';
+
 const TWO_POW_32 = 4294967296;
 const TWO_POW_53 = 9007199254740992;
 
@@ -41,11 +43,7 @@ export function unitAt(seed: number, ...xs: number[]): number {
 }
 
 /** FNV-1a over UTF-16 code units: a stable hash of a name, the same on every platform. */
-export function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+export const fnv1a = (text: string): number => hashString(text);
 
 export class Rng {
   private a: number;
