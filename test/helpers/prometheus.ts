@@ -6,10 +6,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from './gateway.js';
+import { freePort } from './ports.js';
 
 export interface PromSample {
   metric: Record<string, string>;
@@ -47,17 +47,6 @@ export function prometheusBinary(name: 'prometheus' | 'promtool'): string {
   throw new Error(`${name} is not installed: these tests need a real Prometheus. Install Debian's package: apt-get install prometheus (.ci/run does this)`);
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function configYaml(o: PrometheusOptions): string {
   const interval = `${o.intervalS ?? 1}s`;

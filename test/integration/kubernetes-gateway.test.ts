@@ -6,7 +6,6 @@
  * Ready (and answer its health GET), and serve the request.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -14,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startModelsim, type ModelsimHandle } from '../../src/modelsim/index.js';
 import { FakeKube } from '../helpers/fake-kube/server.js';
 import { adminModel, metric, scrape, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { freePort } from '../helpers/ports.js';
 
 let gw: TestGateway | undefined;
 let fake: FakeKube | undefined;
@@ -29,14 +29,6 @@ afterEach(async () => {
   dir = undefined;
 });
 
-/** A port free on loopback, for the "container port" every fake pod listens on at its own 127.0.0.N. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 describe('kubernetes provider end to end', () => {
   it('scales a Deployment from 0 to 1 for a request, waits for the pod to be Ready, and serves it', async () => {

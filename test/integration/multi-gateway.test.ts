@@ -7,7 +7,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -16,6 +15,7 @@ import { startModelsim, type ModelsimHandle } from '../../src/modelsim/index.js'
 import { FakeKube } from '../helpers/fake-kube/server.js';
 import { eventually, metric } from '../helpers/gateway.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { freePort } from '../helpers/ports.js';
 
 interface Gw {
   proc: ChildProcess;
@@ -30,13 +30,6 @@ let dir: string;
 const sims: ModelsimHandle[] = [];
 const gws: Gw[] = [];
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 async function startGateway(config: string): Promise<Gw> {
   const proc = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--config', config, '--port', '0', '--admin-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
