@@ -5,9 +5,12 @@
  * tiny HTTP server each, so the provider's health GET is real.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { systemClock } from '../../src/core/clock.js';
+import { KubernetesProvider } from '../../src/providers/kubernetes/kubernetes-provider.js';
 import { countReplicas } from '../../src/providers/provider.js';
 import { eventually } from '../helpers/gateway.js';
-import { startHarness, type Harness } from '../helpers/fake-kube/harness.js';
+import { recordingLogger, startHarness, TestLoad, type Harness, type LogEntry } from '../helpers/fake-kube/harness.js';
 import { startPodServers, type PodServer } from '../helpers/fake-kube/pod-server.js';
 
 let h: Harness | undefined;
@@ -34,21 +37,57 @@ async function pods(x: Harness, n: number): Promise<string[]> {
 }
 
 describe('kubernetes provider: scaling', () => {
-  it('restores its replica count when something else changes the scale, and adopts the spec when it never asked', async () => {
+  it('adopts a count another writer set (kubectl scale, the new lease holder) instead of fighting it; the next decision restores its own', async () => {
     h = await startHarness({ workload: { name: 'vllm', replicas: 1, port: 1 }, resyncMs: 100 });
     await eventually(() => h!.provider.targetReplicas(h!.model) === 1, 'the initial spec is adopted');
-    // Nobody asked for anything yet: an outside change is adopted, not fought (a follower's view).
+    // Nobody asked for anything yet: an outside change is adopted (a follower's view).
     const w = h.fake.store.workload('Deployment', 'default', 'vllm')!;
     w.spec.replicas = 3;
     await eventually(() => h!.provider.targetReplicas(h!.model) === 3, 'the outside change is adopted');
     expect(scalePatches(h)).toEqual([]);
-    // Once pilotlight owns the count, drift is corrected at the next resync.
     h.provider.setReplicas(h.model, 2);
     await eventually(() => h!.fake.store.workload('Deployment', 'default', 'vllm')?.spec.replicas === 2, 'scaled to 2');
+    // Having asked for 2 does not make this gateway overwrite what someone else wrote later: it may no
+    // longer hold the scaling lease. It adopts; the lease holder's autoscaler, seeing targetReplicas 5
+    // at its next tick, asks again for what its policy wants.
     h.fake.store.workload('Deployment', 'default', 'vllm')!.spec.replicas = 5; // kubectl scale --replicas 5
+    await eventually(() => h!.provider.targetReplicas(h!.model) === 5, 'adopted 5');
+    await new Promise((r) => setTimeout(r, 350)); // three more resyncs
+    expect(h.fake.store.workload('Deployment', 'default', 'vllm')?.spec.replicas).toBe(5);
+    expect(h.logs.some((l) => l.msg === 'replica count changed by another writer; adopting it')).toBe(true);
+    h.provider.setReplicas(h.model, 2); // the lease holder's next tick
     await eventually(() => h!.fake.store.workload('Deployment', 'default', 'vllm')?.spec.replicas === 2, 'restored to 2');
     expect(scalePatches(h)).toEqual([{ spec: { replicas: 2 } }, { spec: { replicas: 2 } }]);
-    expect(h.logs.some((l) => l.msg === 'replica count changed outside pilotlight; restoring it')).toBe(true);
+  });
+
+  it('two gateways: the one that lost the lease never writes its old count back over the new holder\'s', async () => {
+    h = await startHarness({ workload: { name: 'vllm', replicas: 0, port: 1 }, resyncMs: 100 });
+    const logs: LogEntry[] = [];
+    const other = new KubernetesProvider(
+      parseConfig(`models:\n  - name: llama\n    provider: { type: kubernetes, name: vllm, port: 1, kubeconfig: ${JSON.stringify(h.kubeconfig)} }\n`, 'b.yaml').models,
+      new TestLoad(),
+      systemClock,
+      recordingLogger(logs),
+      { backoff: { baseMs: 10, maxMs: 100 }, resyncMs: 100 },
+    );
+    other.start();
+    try {
+      // Gateway A leads and scales to 3.
+      h.provider.setReplicas(h.model, 3);
+      await eventually(() => h!.fake.store.workload('Deployment', 'default', 'vllm')?.spec.replicas === 3, 'A scaled to 3');
+      // A loses the lease (a missed renewal, a Redis restart); B leads and, having read 0 at start, decides 1.
+      other.setReplicas('llama', 1);
+      await eventually(() => other.targetReplicas('llama') === 3, 'B adopts the fresh 3 instead of PATCHing from a stale 0');
+      other.setReplicas('llama', 1); // B's next tick, against 3
+      await eventually(() => h!.fake.store.workload('Deployment', 'default', 'vllm')?.spec.replicas === 1, 'B scaled to 1');
+      // A (now a follower: it asks for nothing) adopts at its resync and leaves B's count alone.
+      await eventually(() => h!.provider.targetReplicas(h!.model) === 1, 'A adopts 1');
+      await new Promise((r) => setTimeout(r, 400));
+      expect(h.fake.store.workload('Deployment', 'default', 'vllm')?.spec.replicas).toBe(1);
+      expect(scalePatches(h)).toEqual([{ spec: { replicas: 3 } }, { spec: { replicas: 1 } }]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('scales 0 -> 2 -> 0 through the scale subresource with merge patches; Ready pods become ready replicas at http://podIP:port', async () => {

@@ -6,9 +6,10 @@
  *   start:  read the workload's selector and current scale (so a restarted
  *           gateway continues from the cluster's state), LIST + WATCH its
  *           pods (pod-watch.ts), map them to replicas (workload-replicas.ts)
- *   setReplicas(n): level-triggered; the actuator (scale-actuator.ts) drains
- *           scale-down victims (drain.ts), then PATCHes spec.replicas = n,
- *           retrying with backoff; the latest n wins
+ *   setReplicas(n): level-triggered; the actuator (scale-actuator.ts) re-reads
+ *           the scale (another writer's count is adopted, not overwritten),
+ *           drains scale-down victims (drain.ts), then PATCHes
+ *           spec.replicas = n, retrying with backoff; the latest n wins
  *   close:  stops watches and timers; the workload is NOT scaled down (other
  *           gateway replicas keep serving it; a restart picks up from it)
  */
@@ -26,7 +27,7 @@ import { PodWatch } from './pod-watch.js';
 import { ScaleActuator } from './scale-actuator.js';
 import { WorkloadReplicas } from './workload-replicas.js';
 
-/** The scale is re-read this often: drift from outside is seen and corrected within it. */
+/** The scale is re-read this often: another writer's count is adopted within it (the lease holder then re-decides). */
 const RESYNC_MS = 30_000;
 
 export interface KubernetesProviderOptions {
@@ -95,6 +96,7 @@ export class KubernetesProvider implements Provider {
     const initialised = new Promise<void>((resolve) => (listed = resolve));
     const actuator = new ScaleActuator(
       {
+        read: () => api.readScale(ref),
         prepare: (n, current, changed) => prepareScale(drain, n, current, changed),
         patch: (n) => api.patchScale(ref, n),
         settled: (spec) => releaseStrandedVictims(drain, spec),
@@ -152,7 +154,7 @@ export class KubernetesProvider implements Provider {
     this.abort.signal.addEventListener('abort', stop, { once: true });
   }
 
-  /** Re-reads the scale so drift (manual scaling, another writer) is seen and corrected. */
+  /** Re-reads the scale so another writer's count (a new lease holder, `kubectl scale`) is seen and adopted. */
   private async resync(w: Workload): Promise<void> {
     if (!w.actuator.idle || this.abort.signal.aborted) return;
     try {

@@ -10,6 +10,19 @@
  * desired count changes while it runs, prepare is told (it stops waiting)
  * and the loop starts over with the new count instead of PATCHing the
  * stale one.
+ *
+ * Optimistic concurrency: each step first re-reads the scale (and a
+ * scale-down reads it again after its drain). If spec.replicas is no longer
+ * what this gateway last read or wrote, someone else wrote it -- another
+ * gateway that now holds the scaling lease, another gateway acting alone
+ * while Redis is down, `kubectl scale` -- and the count asked for was
+ * decided against a stale number. The actuator then adopts the new spec,
+ * forgets its own count and PATCHes nothing; whoever decides scaling here
+ * decides again against the fresh count at its next tick. The periodic
+ * resync does the same. So a gateway that lost the lease never writes its
+ * old count back, and a gateway scaling "up only" without the shared view
+ * never lowers a count another gateway raised. Drift (`kubectl scale`) is
+ * still corrected, by the lease holder's next decision.
  */
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
@@ -17,6 +30,8 @@ import type { Backoff } from './backoff.js';
 import { describeKubeError, httpStatus, isTransient } from './kube-errors.js';
 
 export interface ScaleTarget {
+  /** spec.replicas as the API server has it now. */
+  read(): Promise<number>;
   /**
    * Gets ready for `n` replicas given the current spec (drains scale-down
    * victims). `changed` aborts when a different count is asked for meanwhile.
@@ -64,17 +79,26 @@ export class ScaleActuator {
   }
 
   /**
-   * The spec was re-read (a periodic resync) and may have drifted from what
-   * we asked for (`kubectl scale`, a rollback): converge on the desired count
-   * again. Followers, which never asked for anything, just adopt the spec.
+   * The spec was re-read (a periodic resync). If it changed since we last
+   * read or wrote it, someone else wrote it: adopt it and forget our own
+   * count (see the file comment); the gateway that decides scaling restores
+   * its count at its next tick if it still wants another one.
    */
   resynced(spec: number): void {
     if (this.running) return;
-    this.current = spec;
-    if (this.desired !== undefined && this.desired !== spec) {
-      this.logger.warn({ spec, desired: this.desired }, 'replica count changed outside pilotlight; restoring it');
-      void this.run();
+    this.adopt(spec);
+  }
+
+  /** Adopts a spec someone else wrote; true when it differed from what we knew. */
+  private adopt(spec: number): boolean {
+    if (this.current === undefined || spec === this.current) {
+      this.current = spec;
+      return false;
     }
+    this.logger.warn({ spec, previous: this.current, desired: this.desired }, 'replica count changed by another writer; adopting it');
+    this.current = spec;
+    this.desired = undefined;
+    return true;
   }
 
   set(n: number): void {
@@ -103,8 +127,12 @@ export class ScaleActuator {
   private async step(n: number): Promise<void> {
     try {
       this.changed = new AbortController();
-      await this.target.prepare(n, this.current ?? 0, this.changed.signal);
+      if (this.adopt(await this.target.read()) || this.desired !== n || this.abort.signal.aborted) return;
+      const before = this.current ?? 0;
+      await this.target.prepare(n, before, this.changed.signal);
       if (this.desired !== n || this.abort.signal.aborted) return;
+      // A drain can take minutes: check again that nobody else scaled meanwhile.
+      if (n < before && (this.adopt(await this.target.read()) || this.desired !== n || this.abort.signal.aborted)) return;
       const stored = await this.target.patch(n);
       this.current = n;
       this.backoff.reset();

@@ -72,6 +72,8 @@ export interface Harness {
   logs: LogEntry[];
   load: TestLoad;
   model: string;
+  /** The generated kubeconfig (for a second client of the same fake, e.g. another gateway). */
+  kubeconfig: string;
   replicas(): ReplicaInfo[];
   replica(id: string): ReplicaInfo | undefined;
   close(): Promise<void>;
@@ -121,6 +123,7 @@ ${(opts.providerYaml ?? '')
     logs,
     load,
     model,
+    kubeconfig,
     replicas: () => provider.listReplicas(model),
     replica: (id) => provider.listReplicas(model).find((r) => r.id === id),
     async close() {

@@ -10,6 +10,7 @@ import { Autoscaler } from '../../../src/autoscaler/autoscaler.js';
 import { ClusterLoad } from '../../../src/autoscaler/cluster-load.js';
 import { Coordinator } from '../../../src/autoscaler/coordinator.js';
 import { kpaPolicy } from '../../../src/autoscaler/kpa-policy.js';
+import { predictivePolicy, type PredictiveState } from '../../../src/autoscaler/predictive/predictive-policy.js';
 import { Reconciler } from '../../../src/autoscaler/reconciler.js';
 import { SignalCollector } from '../../../src/autoscaler/signals.js';
 import { parseConfig } from '../../../src/config/load.js';
@@ -48,11 +49,11 @@ class LocalLoad {
 /** Which gateway made each scale call. */
 const actedBy: string[] = [];
 
-function gateway(id: string, clock: ManualClock, store: StateStore, provider: FakeProvider) {
+function gateway(id: string, clock: ManualClock, store: StateStore, provider: FakeProvider, policy: { name: string } = kpaPolicy) {
   const local = new LocalLoad(clock);
   const cluster = new ClusterLoad(id, () => local.snapshot(), clock);
   const reconciler = new Reconciler(() => provider, { scaleEvent: () => actedBy.push(id) }, silentLogger);
-  const autoscaler = new Autoscaler([{ name: 'm', scaling, policy: kpaPolicy as never }], new SignalCollector(cluster, () => provider), reconciler, clock, silentLogger);
+  const autoscaler = new Autoscaler([{ name: 'm', scaling, policy: policy as never }], new SignalCollector(cluster, () => provider), reconciler, clock, silentLogger);
   const coordinator = new Coordinator({ store, selfId: id, models: ['m'], localLoad: () => local.snapshot(), cluster, autoscaler, publishIntervalMs: 1000, leaseDurationMs: 5000, clock, logger: silentLogger });
   return { id, local, cluster, autoscaler, coordinator };
 }
@@ -129,6 +130,28 @@ describe('Coordinator', () => {
     // It continued from the saved decision: the scale-down window still remembers 6.
     expect(provider.targetReplicas('m')).toBe(6);
     expect(other.autoscaler.decision('m')?.desired).toBe(6);
+  });
+
+  it('keeps what the predictive policy learned across a restart of every gateway: the state lives in the store', async () => {
+    const clock = new ManualClock(1_000_000);
+    const store = new MemoryStateStore(clock);
+    // What an earlier leader learned and saved (epoch 1): remembered gaps and the cold start.
+    const learned: PredictiveState = { ...predictivePolicy.initialState(), coldStartMs: 4321 };
+    learned.gaps = { ...learned.gaps, gaps: [60_000, 61_000, 59_500], longW: 3 };
+    await store.saveDecision('m', { desired: 0, reason: 'idle', at: clock.now(), epoch: 1, policy: 'predictive', state: learned });
+    await store.acquireLease('autoscaler', 'gone', 1); // the old leader's epoch
+    clock.advance(10);
+    // A fresh gateway process (nothing in memory) takes the lease and continues from it.
+    const g = gateway('fresh', clock, store, new FakeProvider(), predictivePolicy);
+    await g.coordinator.init();
+    await run(clock, [g], 3);
+    expect(g.autoscaler.getMode()).toBe('leader');
+    const saved = (await store.loadDecision('m'))!;
+    expect(saved.epoch).toBe(2);
+    expect(saved.policy).toBe('predictive');
+    const st = saved.state as PredictiveState;
+    expect(st.gaps.gaps.slice(0, 3)).toEqual([60_000, 61_000, 59_500]); // not started cold
+    expect(st.coldStartMs).toBe(4321);
   });
 
   it('degrades safely when the store fails: keeps scaling up on local load, never down; converges when it is back', async () => {

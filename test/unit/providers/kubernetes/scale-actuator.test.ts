@@ -6,11 +6,19 @@ import { ScaleActuator, type ScaleTarget } from '../../../../src/providers/kuber
 
 /** A scale target whose PATCHes the test answers one by one. */
 class Target implements ScaleTarget {
+  /** spec.replicas on the "API server": set by successful PATCHes, or by another writer. */
+  spec = 0;
+  reads = 0;
   readonly patches: number[] = [];
   readonly settledAt: number[] = [];
   inflight = 0;
   maxInflight = 0;
   private answers: ((err?: unknown) => void)[] = [];
+
+  async read(): Promise<number> {
+    this.reads++;
+    return this.spec;
+  }
 
   async prepare(): Promise<void> {}
 
@@ -22,7 +30,10 @@ class Target implements ScaleTarget {
       this.answers.push((err) => {
         this.inflight--;
         if (err) reject(err);
-        else resolve(n);
+        else {
+          this.spec = n;
+          resolve(n);
+        }
       });
     });
   }
@@ -48,6 +59,7 @@ function setup(initialSpec = 0) {
   const target = new Target();
   const a = new ScaleActuator(target, clock, new Backoff({ baseMs: 100, maxMs: 1000, random: () => 0.5 }), silentLogger, Promise.resolve());
   a.observed(initialSpec);
+  target.spec = initialSpec;
   return { clock, target, a };
 }
 
@@ -110,6 +122,60 @@ describe('ScaleActuator', () => {
     expect(target.patches).toEqual([1]);
     await clock.advanceAsync(1);
     expect(target.patches).toEqual([1, 1]); // 750 ms = 0.75 x the 1000 ms cap
+  });
+
+  it('re-reads the scale before each PATCH, and adopts a count another writer set instead of overwriting it', async () => {
+    const { target, a } = setup(1);
+    // Another gateway (the new lease holder, or one acting alone while Redis is down) raised it to 3.
+    target.spec = 3;
+    a.set(2); // decided against the stale 1
+    await flush();
+    expect(target.reads).toBe(1);
+    expect(target.patches).toEqual([]); // 2 would have removed a pod the other gateway asked for
+    expect(a.spec).toBe(3);
+    expect(a.wanted).toBe(3); // so the decider sees 3 next time (up only: 2 < 3, nothing to do)
+    expect(target.settledAt).toEqual([3]);
+    a.set(4); // decided against the fresh count
+    await flush();
+    expect(target.patches).toEqual([4]);
+    target.answer();
+    await flush();
+    expect(a.spec).toBe(4);
+  });
+
+  it('adopts at a resync what another writer set, even after asking for a count itself: a former leader never writes its old count back', async () => {
+    const { target, a } = setup(0);
+    a.set(3);
+    await flush();
+    target.answer();
+    await flush();
+    expect(a.spec).toBe(3);
+    target.spec = 1; // the new lease holder scaled down
+    a.resynced(1);
+    await flush();
+    expect(a.wanted).toBe(1);
+    expect(target.patches).toEqual([3]);
+    a.resynced(1);
+    await flush();
+    expect(target.patches).toEqual([3]);
+  });
+
+  it('reads again after a scale-down drain: someone else scaling meanwhile calls the PATCH off', async () => {
+    const clock = new ManualClock(0);
+    const target = new Target();
+    let drained: () => void = () => undefined;
+    target.prepare = () => new Promise<void>((r) => (drained = r));
+    const a = new ScaleActuator(target, clock, new Backoff({ baseMs: 100, maxMs: 1000, random: () => 0.5 }), silentLogger, Promise.resolve());
+    a.observed(3);
+    target.spec = 3;
+    a.set(1);
+    await flush();
+    target.spec = 5; // while the victims drained
+    drained();
+    await flush();
+    expect(target.reads).toBe(2);
+    expect(target.patches).toEqual([]);
+    expect(a.wanted).toBe(5);
   });
 
   it('stops retrying when closed', async () => {
