@@ -26,7 +26,8 @@
  * @typedef {{
  *   name: string, durationS: number,
  *   request: { model: string, api: 'chat' | 'completions', streamFraction: number, promptTokens: Range, outputTokens: Range },
- *   segments: Segment[], bursts: Burst[], sessions: Sessions | undefined, traceFile: string | undefined
+ *   segments: Segment[], bursts: Burst[], sessions: Sessions | undefined, traceFile: string | undefined,
+ *   traceUnit: 's' | 'ms'
  * }} K6Curve
  */
 
@@ -104,14 +105,27 @@ export function parseCurve(/** @type {string} */ text) {
         }
       : undefined,
     traceFile: raw.trace?.file,
+    traceUnit: raw.trace?.timestampUnit === 'ms' ? 'ms' : 's',
   };
 }
 
-/** Plain CSV trace rows (`timestamp[,model,prompt_tokens,output_tokens]`, numeric seconds), re-based on the first. */
-export function parseTraceCsv(/** @type {string} */ text) {
+/** An ISO-8601 time in seconds; no zone means UTC (as the runner's and the simulator's readers). */
+function isoSeconds(/** @type {string} */ ts) {
+  return Date.parse(/([zZ]|[+-]\d\d:?\d\d)$/.test(ts) ? ts : `${ts}Z`) / 1000;
+}
+
+/**
+ * Plain CSV trace rows (`timestamp[,model,prompt_tokens,output_tokens]`),
+ * re-based on the first. Timestamps are numbers (seconds, or ms with
+ * `unit` "ms", the curve's trace.timestampUnit) or ISO-8601 times, as
+ * `pilotlight loadtest` reads them; a header is optional (columns in any
+ * order, `t` for `timestamp`). Validation is the runner's job.
+ */
+export function parseTraceCsv(/** @type {string} */ text, /** @type {'s' | 'ms'} */ unit = 's') {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const first = (lines[0] ?? '').split(',').map((f) => f.trim());
-  const header = Number.isNaN(Number(first[0]));
+  const unquote = (/** @type {string} */ v) => v.trim().replace(/^"(.*)"$/, '$1');
+  const first = (lines[0] ?? '').split(',').map(unquote);
+  const header = Number.isNaN(Number(first[0])) && Number.isNaN(Date.parse(first[0] ?? ''));
   const cols = header ? first.map((c) => (c === 't' ? 'timestamp' : c)) : ['timestamp', 'model', 'prompt_tokens', 'output_tokens'];
   /** @type {TraceRow[]} */
   const rows = [];
@@ -120,10 +134,12 @@ export function parseTraceCsv(/** @type {string} */ text) {
     const f = {};
     line.split(',').forEach((v, k) => {
       const c = cols[k];
-      if (c !== undefined && v.trim() !== '') f[c] = v.trim().replace(/^"(.*)"$/, '$1');
+      if (c !== undefined && v.trim() !== '') f[c] = unquote(v);
     });
+    const ts = f.timestamp ?? '';
+    const n = Number(ts);
     /** @type {TraceRow} */
-    const row = { t: Number(f.timestamp) };
+    const row = { t: ts !== '' && !Number.isNaN(n) ? n * (unit === 'ms' ? 0.001 : 1) : isoSeconds(ts) };
     if (f.model !== undefined) row.model = f.model;
     if (f.prompt_tokens !== undefined) row.promptTokens = Number(f.prompt_tokens);
     if (f.output_tokens !== undefined) row.outputTokens = Number(f.output_tokens);

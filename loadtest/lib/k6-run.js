@@ -16,6 +16,7 @@
  *   TTFB_P95_MS         threshold on the p95 time to first byte (default 600000)
  */
 import { check, randomSeed, sleep } from 'k6';
+import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
 import http from 'k6/http';
 import { Counter, Rate, Trend } from 'k6/metrics';
@@ -52,7 +53,10 @@ const env = (/** @type {string} */ name, /** @type {string} */ dflt) => __ENV[na
 export function loadTest(/** @type {string} */ defaultCurve, /** @type {(path: string) => string} */ read) {
   const file = env('CURVE', defaultCurve);
   const curve = parseCurve(read(file));
-  const trace = curve.traceFile ? parseTraceCsv(read(siblingPath(file, curve.traceFile))) : [];
+  // One parsed copy of the trace, shared read-only by every VU (SharedArray), not one per VU.
+  const traceFile = curve.traceFile;
+  /** @type {TraceRow[]} */
+  const trace = traceFile ? new SharedArray(`trace ${file}`, () => parseTraceCsv(read(siblingPath(file, traceFile)), curve.traceUnit)) : [];
   const model = __ENV.MODEL ?? curve.request.model;
   if (!model && trace.some((r) => r.model === undefined)) throw new Error(`${file}: no model: set request.model in the curve or pass -e MODEL=...`);
   randomSeed(Number(env('SEED', '1')) * 1000 + (typeof __VU === 'number' ? __VU : 0));

@@ -5,7 +5,8 @@
  *
  *   offered load   arrivals the curve offered per second (bars), ok and
  *                  failed responses per second (by send time)
- *   replicas       desired / starting / ready, sampled from /admin/models
+ *   replicas       desired / pending / starting / ready / draining, sampled
+ *                  from /admin/models
  *   latency        p50 / p95 latency and p95 TTFT of requests sent in each
  *                  bin; every cold-start request and every failure as a dot
  */
@@ -60,10 +61,11 @@ function replicaLane(run: RunResult, lane: Lane): string {
   const l = { ...lane, yMax: niceMax(Math.max(1, ...s.map((p) => Math.max(p.desired ?? 0, p.starting + p.ready + p.pending + p.draining)))) };
   const pts = (f: (p: (typeof s)[number]) => number): [number, number][] => s.map((p) => [p.tMs / 1000, f(p)]);
   return [
-    axes(l, 'Replicas: desired (dashed) · starting (orange) · ready (green) · pending (grey)', (v) => String(v)),
+    axes(l, 'Replicas: desired (dashed) · pending (grey) · starting (orange) · ready (green) · draining (brown)', (v) => String(v)),
     stepLine(l, pts((p) => p.pending), 'pending'),
     stepLine(l, pts((p) => p.starting), 'starting'),
     stepLine(l, pts((p) => p.ready), 'ready'),
+    stepLine(l, pts((p) => p.draining), 'draining'),
     stepLine(l, pts((p) => p.desired ?? 0), 'desired'),
   ].join('');
 }
@@ -95,7 +97,7 @@ function latencyLane(run: RunResult, lane: Lane, binS: number): string {
 const CSS = `body{font:14px system-ui,sans-serif;margin:24px;color:#222}pre{background:#f6f6f6;padding:12px;overflow:auto}
 .title{font-weight:600;font-size:13px}.grid{stroke:#e4e4e4}.ylab{font-size:11px;text-anchor:end;dominant-baseline:middle}.xlab{font-size:11px;text-anchor:middle}
 .offered{fill:#9ecae1}.failed{fill:#d62728}.ok{fill:none;stroke:#2ca02c;stroke-width:2}
-.pending{fill:none;stroke:#999;stroke-width:2}.starting{fill:none;stroke:#ff7f0e;stroke-width:2}.ready{fill:none;stroke:#2ca02c;stroke-width:2.5}.desired{fill:none;stroke:#222;stroke-width:1.5;stroke-dasharray:5 4}
+.pending{fill:none;stroke:#999;stroke-width:2}.starting{fill:none;stroke:#ff7f0e;stroke-width:2}.ready{fill:none;stroke:#2ca02c;stroke-width:2.5}.draining{fill:none;stroke:#8c564b;stroke-width:2}.desired{fill:none;stroke:#222;stroke-width:1.5;stroke-dasharray:5 4}
 .p50{fill:none;stroke:#1f77b4;stroke-width:2}.p95{fill:none;stroke:#9467bd;stroke-width:2}.ttft{fill:none;stroke:#17becf;stroke-width:2}.cold{fill:#ff7f0e;opacity:.6}.faildot{fill:#d62728;opacity:.7}`;
 
 export function renderHtmlReport(run: RunResult): string {

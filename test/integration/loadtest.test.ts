@@ -82,6 +82,28 @@ describe('pilotlight loadtest against a gateway', () => {
     expect(s.coldStarts.count).toBeGreaterThan(0);
     expect(total(text, 'pilotlight_cold_start_requests_total', { model: 'lt' })).toBe(s.coldStarts.count);
     expect(total(text, 'pilotlight_cold_start_wait_seconds_count', { model: 'lt' })).toBe(s.coldStarts.count);
+    // Their waits (x-pilotlight-queue-wait-ms, whole ms) are the gateway's
+    // cold-start-wait observations: the same sum, the same histogram.
+    const waitsS = result.results.filter((r) => r.coldStart && r.replica !== undefined).map((r) => (r.queueWaitMs ?? NaN) / 1000);
+    expect(waitsS).toHaveLength(s.coldStarts.count);
+    expect(s.coldStarts.waitMs.p50).toBeGreaterThan(1000); // the modelsim replica takes 1.5 s to start
+    const waitSum = total(text, 'pilotlight_cold_start_wait_seconds_sum', { model: 'lt' });
+    expect(Math.abs(waitsS.reduce((a, b) => a + b, 0) - waitSum)).toBeLessThanOrEqual(0.0005 * waitsS.length + 1e-6);
+    for (const le of ['0.5', '1', '2', '5', '10']) {
+      expect(waitsS.filter((w) => w <= Number(le)).length, `cold-start waits <= ${le}s`).toBe(total(text, 'pilotlight_cold_start_wait_seconds_bucket', { model: 'lt', le }));
+    }
+    // The summary's mean wait, times the count, is the gateway's sum.
+    expect(Math.abs(((s.coldStarts.waitMs.mean ?? NaN) * s.coldStarts.count) / 1000 - waitSum)).toBeLessThanOrEqual(0.0005 * waitsS.length + 1e-6);
+    // Latency: the client's interval (sent -> last byte) holds the gateway's
+    // (received -> finished) for every request, so the runner's total is at
+    // least the gateway's, and not much more (loopback, one process).
+    const gwLatencyS = total(text, 'pilotlight_request_duration_seconds_sum', { model: 'lt' });
+    const runnerLatencyS = result.results.reduce((a, r) => a + r.latencyMs, 0) / 1000;
+    expect(total(text, 'pilotlight_request_duration_seconds_count', { model: 'lt' })).toBe(s.requests.sent);
+    expect(runnerLatencyS).toBeGreaterThanOrEqual(gwLatencyS - 0.001 * s.requests.sent);
+    expect(runnerLatencyS - gwLatencyS).toBeLessThanOrEqual(0.25 * s.requests.sent);
+    expect(s.latencyMs.count).toBe(s.requests.ok);
+    expect(s.latencyMs.p50 ?? 0).toBeGreaterThan(0);
     // Streamed requests got a first token; the admin API saw the replica start and come up.
     expect(s.ttftMs.count).toBe(result.results.filter((r) => r.ok && r.stream).length);
     expect(s.ttftMs.count).toBeGreaterThan(0);

@@ -11,7 +11,6 @@ import { resolve } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { POLICIES } from '../../src/autoscaler/policies.js';
 import { adminModel, eventually, modelsimCommand, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { finiteValues, startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 
@@ -26,10 +25,7 @@ interface Rule {
   expr: string;
 }
 
-// The predictive policy is being built elsewhere. Until POLICIES has it, the
-// forecast panel's query must only parse; once it lands, this test runs the
-// model on it and requires forecast data too (no edit needed here).
-const PREDICTIVE = 'predictive' in POLICIES;
+// llama runs the predictive policy, so the forecast panel has data too.
 const FORECAST = 'pilotlight_forecast_concurrency';
 
 const dashboard = JSON.parse(readFileSync('dashboards/pilotlight.json', 'utf8')) as { panels: Panel[] };
@@ -79,9 +75,8 @@ async function traffic(): Promise<void> {
   await burstAtZero();
   expect((await chat('no-such-model', false)).code).toBe('model_not_found');
   expect((await chat('broken', false)).code).toBe('replica_start_failed');
-  // The gateway creates a histogram's series at its first observation, and
-  // rate() cannot see a series' first value: a second round from zero makes
-  // the cold-start histograms move inside the window (see docs/observability.md).
+  // A second round from zero: a second cold start, and a scale-up and back
+  // down again inside the window the panels' rate() and increase() look at.
   await burstAtZero();
 }
 
@@ -95,7 +90,7 @@ models:
       type: local
       command: ${modelsimCommand('--startup-delay 1s')}
       probeInterval: 100ms
-    scaling: { ${PREDICTIVE ? 'policy: predictive, ' : ''}maxReplicas: 3, targetConcurrency: 2, maxConcurrencyPerReplica: 4, scaledownWindow: 2s, stableWindow: 4s, panicWindow: 1s }
+    scaling: { policy: predictive, maxReplicas: 3, targetConcurrency: 2, maxConcurrencyPerReplica: 4, scaledownWindow: 2s, stableWindow: 4s, panicWindow: 1s }
     queue: { maxPending: 20, timeout: 30s }
   - name: broken
     provider:
@@ -152,7 +147,6 @@ describe('the Grafana dashboard against Prometheus', () => {
       const r = await prom.query(expr);
       expect(r.error ?? '', expr).toBe('');
       expect(r.status).toBe('success');
-      if (t.expr.includes(FORECAST) && !PREDICTIVE) continue; // parse only, until the predictive policy exports it
       expect(finiteValues(r).length, `no data for ${expr}`).toBeGreaterThan(0);
     }
   });

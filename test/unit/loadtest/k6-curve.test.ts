@@ -4,8 +4,9 @@
  * step: the same numbers from every shipped curve, and k6 scenarios that
  * offer the same number of requests the runner's plan expects.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectedArrivals, loadCurveFile } from '../../../src/loadtest/curve.js';
@@ -34,10 +35,11 @@ interface K6Curve {
   bursts: unknown[];
   sessions: unknown;
   traceFile: string | undefined;
+  traceUnit: 's' | 'ms';
 }
 interface K6CurveModule {
   parseCurve(text: string): K6Curve;
-  parseTraceCsv(text: string): TraceRow[];
+  parseTraceCsv(text: string, unit?: 's' | 'ms'): TraceRow[];
   expectedArrivals(c: K6Curve, trace: TraceRow[]): number;
   buildScenarios(c: K6Curve, trace: TraceRow[], o: { timeScale: number; preAllocatedVUs: number; maxVUs: number; traceBinS: number }): Record<string, Scenario>;
 }
@@ -74,7 +76,7 @@ describe('k6 curve reader', () => {
     const ts = loadCurveFile(file);
     const js = k6.parseCurve(readFileSync(file, 'utf8'));
     // k6 does not read a trace's length into durationS (its stages carry it).
-    expect(js).toEqual({ name: ts.name, durationS: ts.trace ? js.durationS : ts.durationS, request: ts.request, segments: ts.segments, bursts: ts.bursts, sessions: ts.sessions, traceFile: ts.trace?.file });
+    expect(js).toEqual({ name: ts.name, durationS: ts.trace ? js.durationS : ts.durationS, request: ts.request, segments: ts.segments, bursts: ts.bursts, sessions: ts.sessions, traceFile: ts.trace?.file, traceUnit: 's' });
     const trace = js.traceFile ? k6.parseTraceCsv(readFileSync(resolve('loadtest/curves', js.traceFile), 'utf8')) : [];
     expect(trace).toEqual(ts.trace?.rows ?? []);
     expect(k6.expectedArrivals(js, trace)).toBeCloseTo(expectedArrivals(ts), 6);
@@ -121,5 +123,23 @@ describe('k6 curve reader', () => {
       { duration: '0ms', target: 1 },
       { duration: '1000ms', target: 1 },
     ]);
+  });
+
+  it.each([
+    ['seconds, no header', 's', '100,llama,10,5\n100.25\n101.5,qwen,,7\n'],
+    ['milliseconds, a header in another order', 'ms', 'output_tokens,t,model\n5,1000,llama\n6,1250,\n7,4000,"qwen"\n'],
+    ['ISO-8601 times, with and without a zone', 's', 'timestamp,model\n2024-05-10T12:00:00Z,a\n2024-05-10T14:00:01.5+02:00,b\n2024-05-10T12:00:03\n'],
+  ] as const)('reads a trace in %s exactly as the runner does', (_name, unit, csv) => {
+    const dir = mkdtempSync(join(tmpdir(), 'k6-trace-'));
+    writeFileSync(join(dir, 'trace.csv'), csv);
+    const curveText = JSON.stringify({ name: 't', request: { model: 'm' }, trace: { file: 'trace.csv', ...(unit === 'ms' ? { timestampUnit: 'ms' } : {}) } });
+    writeFileSync(join(dir, 'curve.json'), curveText);
+    const ts = loadCurveFile(join(dir, 'curve.json'));
+    const js = k6.parseCurve(curveText);
+    expect(js.traceUnit).toBe(unit);
+    const rows = k6.parseTraceCsv(csv, js.traceUnit);
+    expect(rows).toEqual(ts.trace?.rows);
+    expect(rows.length).toBe(3);
+    expect(rows.every((r) => Number.isFinite(r.t))).toBe(true);
   });
 });
