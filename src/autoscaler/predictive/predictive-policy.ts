@@ -8,7 +8,9 @@
  *              policy, scale-down window included (no churn inside a burst)
  *   idle     = while no request is in flight or queued, the idle-gap model
  *              (gap-model.ts): hold max(1, typical busy-period peak) replicas
- *              while P(next request within the lead L | idle for e) >= theta,
+ *              (and, of those held, no fewer than the reactive policy would
+ *              still hold: no churn in the pauses of a busy stretch) while
+ *              P(next request within the lead L | idle for e) >= theta,
  *              else none -- pre-warm before gaps end, keep warm through short
  *              ones, release early after ones that run long
  *   profile  = replicas for the arrival rate expected at now + L from the
@@ -146,12 +148,20 @@ export function decidePredictive(sig: ModelSignals | undefined, spec: ScalingSpe
     // Worth holding: the chance of a request within the lead, times the requests a cold start would delay.
     const worth = (h: number | undefined): boolean => h !== undefined && h * st.head >= o.warmProbability;
     const warm = worth(hazard(st.gaps, e, leadMs, o.leadMargin));
-    terms.push([sig.replicas.ready + sig.replicas.starting > 0 ? 'keep-warm' : 'prewarm', warm ? Math.max(1, Math.round(st.peak)) : 0]);
+    const held = sig.replicas.ready + sig.replicas.starting;
+    // Keeping warm through what is likely a short pause inside a busy stretch:
+    // keep what the reactive policy would still hold (up to what is held now),
+    // so a pause between two requests does not cancel the starts that the busy
+    // stretch ordered, only for the next request to order them again.
+    const keep = warm ? Math.max(1, Math.round(st.peak), Math.min(held, fallback.desired)) : 0;
+    terms.push([held > 0 ? 'keep-warm' : 'prewarm', keep]);
     // While the averages still remember the last request, the demand term may
     // hold a replica that the next tick releases: no promise until then. The
     // answer also changes when the evidence runs out (the fallback takes over).
     const flip = nextFlip(st.gaps, e, leadMs, worth, o.leadMargin);
     wakeAt = demand.desired > 0 ? NaN : st.gapFrom + Math.min(flip, evidenceRunsOut(st.gaps, e, o.leadMargin));
+    // Held at the reactive level: the answer also changes when the reactive policy's does.
+    if (keep > Math.max(1, Math.round(st.peak))) wakeAt = Math.min(wakeAt, fallback.wakeAt ?? NaN);
   }
   let forecast = 0;
   if (o.profile) {

@@ -39,7 +39,7 @@ const active = new Map<string, number | undefined>();
  */
 function activeWindowStart(w: WarmupWindow, nowMs: number, leadMs: number): number | undefined {
   const latest = Math.floor((nowMs + leadMs) / MINUTE) * MINUTE;
-  const key = `${w.cron}|${w.timezone}|${w.durationMs}|${latest}`;
+  const key = `${w.cron}|${w.timezone}|${w.durationMs}|${leadMs}|${latest}`;
   if (active.has(key)) {
     const start = active.get(key);
     return start !== undefined && start + w.durationMs > nowMs ? start : undefined;

@@ -62,7 +62,7 @@ export function parseFunctionCounts(file: string): FunctionCounts {
       if (k > 0) cells.push(m, fn, k);
     }
   }
-  if (!header) throw new TraceError(file, undefined, 'empty file; expected a header HashOwner,HashApp,HashFunction,Trigger,<minute columns>');
+  if (!header) throw new TraceError(file, 1, 'empty file; expected a header HashOwner,HashApp,HashFunction,Trigger,<minute columns>');
   if (hashes.length === 0) throw new TraceError(file, undefined, 'no functions in the file (only a header)');
   return { hashes, firstMinute: header.firstMinute, minutes: header.minutes, ...minuteMajor(cells, header.minutes) };
 }

@@ -39,7 +39,7 @@ export function detectFormat(path: string): TraceFormat {
   }
   if (SERVEGEN_FILE.test(basename(path))) return 'servegen';
   const first = firstLine(path);
-  if (!first) throw new TraceError(path, undefined, `empty file; expected a trace: ${tried()}`);
+  if (!first) throw new TraceError(path, 1, `empty file; expected a trace: ${tried()}`);
   const found = first.text.trimStart().startsWith('{') ? detectJson(first.text) : detectCsv(splitCsv(first.text));
   if (!found) throw new TraceError(path, first.line, `unknown trace format; tried ${tried()}; pass the format option to choose one`);
   return found;

@@ -17,7 +17,9 @@ export function materializeTrace(trace: Trace): ArrivalColumns {
   for (const b of trace.batches()) cols.append(b);
   cols.trim();
   const model = info.models.length <= 0x10000 ? Uint16Array.from(cols.model) : cols.model;
-  return { info, length: cols.length, t: cols.t, model, promptTokens: cols.promptTokens, outputTokens: cols.outputTokens };
+  // The scan's count may be an expectation (ServeGen, rateScale != 1): report what was generated.
+  const exact = { ...info, requests: cols.length, requestsExact: true };
+  return { info: exact, length: cols.length, t: cols.t, model, promptTokens: cols.promptTokens, outputTokens: cols.outputTokens };
 }
 
 /** readTrace + materializeTrace. */

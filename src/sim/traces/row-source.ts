@@ -116,7 +116,7 @@ function* checkOrder(file: string, rows: Iterable<Row>): Generator<Row> {
         file,
         r.line,
         `rows must be sorted by time: this row is at ${r.t.toFixed(6)} s, before line ${prevLine} at ${prevT.toFixed(6)} s ` +
-          `(pass unsorted: 'sort' to sort the rows in memory)`,
+          `(--unsorted sort, or the trace option unsorted: 'sort', sorts the rows in memory)`,
       );
     }
     prevT = r.t;

@@ -26,7 +26,7 @@ describe('pilotlight simulate: bad input exits 2 with the file and line', () => 
   it.each([
     [`${BAD}/AzureLLMInferenceTrace_columns.csv`, `${BAD}/AzureLLMInferenceTrace_columns.csv:1: expected columns TIMESTAMP,ContextTokens,GeneratedTokens, got TIMESTAMP,Context,Generated`],
     [`${BAD}/unsorted.csv`, `${BAD}/unsorted.csv:4: rows must be sorted by time: this row is at -0.500000 s, before line 3 at 1.000000 s`],
-    [`${BAD}/empty.csv`, `${BAD}/empty.csv: empty file; expected a trace`],
+    [`${BAD}/empty.csv`, `${BAD}/empty.csv:1: empty file; expected a trace`],
     [`${BAD}/missing.csv`, `${BAD}/missing.csv`],
   ])('%s', async (file, message) => {
     const r = await cli('--trace', file);

@@ -39,7 +39,7 @@ describe('Azure LLM inference 2023', () => {
     const f = tmpFile('t.csv', `${HEADER}2023-11-16 18:17:05.0000000,1,1\r\n2023-11-16 18:17:04.0000000,1,1\r\n`);
     const err = traceError(() => readTrace(f));
     expect(err.line).toBe(3);
-    expect(err.toString()).toBe(`${f}:3: rows must be sorted by time: this row is at -1.000000 s, before line 2 at 0.000000 s (pass unsorted: 'sort' to sort the rows in memory)`);
+    expect(err.toString()).toBe(`${f}:3: rows must be sorted by time: this row is at -1.000000 s, before line 2 at 0.000000 s (--unsorted sort, or the trace option unsorted: 'sort', sorts the rows in memory)`);
   });
 
   it("sorts in memory with unsorted: 'sort', re-basing on the earliest row and warning", () => {

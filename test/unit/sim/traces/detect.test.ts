@@ -40,7 +40,7 @@ describe('format detection', () => {
 
   it('reports an empty file, a folder without client files, and a missing path', () => {
     const empty = tmpFile('empty.csv', '\n  \n');
-    expect(traceError(() => readTrace(empty)).toString()).toMatch(new RegExp(`^${empty}: empty file; expected a trace: azure-llm-2023 `));
+    expect(traceError(() => readTrace(empty)).toString()).toMatch(new RegExp(`^${empty}:1: empty file; expected a trace: azure-llm-2023 `));
     const dir = tmpFile('folder/readme.txt', 'hi');
     expect(traceError(() => readTrace(dir.replace('/readme.txt', ''))).message).toBe('no chunk-<client>-trace.csv files in this folder; a ServeGen trace is one model folder such as data/language/m-large');
     expect(traceError(() => readTrace('/nonexistent/trace.csv')).message).toMatch(/^cannot read the trace: ENOENT/);

@@ -16,6 +16,13 @@ describe('materializeTrace / loadTrace', () => {
     expect(Array.from(cols.model, (m) => cols.info.models[m])).toEqual(objs.map((a) => a.model));
   });
 
+  it('reports the arrivals it generated, not the scan\'s expectation (rateScale thins at random)', () => {
+    const trace = readTrace(fixture('azure-functions-2019-sample/invocations.csv'), { rateScale: 0.5 });
+    expect(trace.info.requestsExact).toBe(false);
+    const cols = materializeTrace(trace);
+    expect(cols.info).toMatchObject({ requests: cols.length, requestsExact: true });
+  });
+
   it('keeps tokens as Int32Array with -1 for "not recorded"', () => {
     const cols = loadTrace(fixture('plain/requests.csv'));
     expect(Array.from(cols.promptTokens!)).toEqual([512, 300, -1, 1024]);
