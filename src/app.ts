@@ -31,7 +31,6 @@ import { Router } from './gateway/router.js';
 import { createProviders } from './providers/factory.js';
 import type { Provider, ReplicaLoad } from './providers/provider.js';
 import { DecisionFile } from './state/decision-file.js';
-import { RedisStateStore } from './state/redis-store.js';
 import { registerCoordinationMetrics } from './telemetry/coordination-metrics.js';
 import { GpuAccounting } from './telemetry/gpu-accounting.js';
 import { Metrics, type ModelView } from './telemetry/metrics.js';
@@ -107,7 +106,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     inflight: (model, id) => router.pool(model)?.status().replicaList.find((r) => r.id === id)?.inflight ?? 0,
     waitIdle: (model, id, ms) => router.pool(model)?.waitIdle(id, ms) ?? Promise.resolve(),
   };
-  const providers = createProviders(config, load, clock, logger);
+  const providers = await createProviders(config, load, clock, logger);
   const providerFor = (model: string): Provider | undefined => providers.forModel(model);
   for (const p of providers.all) p.subscribe((ev) => router.pool(ev.replica.model)?.onReplicaEvent(ev));
 
@@ -140,6 +139,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
 
   if (config.state.type === 'redis' && cluster) {
     const st = config.state;
+    const { RedisStateStore } = await import('./state/redis-store.js'); // ioredis only when used
     const store = new RedisStateStore({ url: st.url, keyPrefix: st.keyPrefix, onError: storeErrorLogger(logger) });
     coordinator = new Coordinator({
       store,

@@ -11,9 +11,12 @@ import type { Metrics } from '../telemetry/metrics.js';
 import { toApiError } from './api-errors.js';
 import { parseJsonBody } from './body.js';
 import { errorHeaders } from './error-reply.js';
+import { pilotlightHeaders } from './headers.js';
 import { handleInference } from './inference.js';
 import { registerRoutes } from './routes.js';
 import type { Router } from './router.js';
+
+const NO_WAIT = pilotlightHeaders(false, 0);
 
 export interface ApiServerOptions {
   router: Router;
@@ -58,14 +61,16 @@ export function buildApiServer(o: ApiServerOptions): FastifyInstance {
     o.metrics.errors.inc({ model: '', code: e.code });
     o.metrics.requests.inc({ model: '', code: String(e.status) });
     if (e.status >= 500) o.logger.warn({ code: e.code, url: req.url, err: describeError(err) }, e.message);
-    const h = errorHeaders(e);
+    const h = errorHeaders(e, NO_WAIT);
     for (let i = 0; i < h.length; i += 2) reply.header(h[i] ?? '', h[i + 1]);
     void reply.code(e.status).send(e.toBody());
   });
   app.setNotFoundHandler((req, reply) => {
     const e = new PilotlightError('route_not_found', `no route ${req.method} ${req.url.split('?')[0]}; the gateway serves the OpenAI API under /v1`);
     o.metrics.requests.inc({ model: '', code: '404' });
-    void reply.code(e.status).header('content-type', 'application/json').send(e.toBody());
+    const h = errorHeaders(e, NO_WAIT);
+    for (let i = 0; i < h.length; i += 2) reply.header(h[i] ?? '', h[i + 1]);
+    void reply.code(e.status).send(e.toBody());
   });
   registerRoutes(app, o.router);
   return app;

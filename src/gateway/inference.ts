@@ -26,6 +26,9 @@ import type { ModelPool } from './pool.js';
 import { forward } from './proxy.js';
 import type { Router } from './router.js';
 
+/** Errors answered before any queue: the request did not wait (every response says so). */
+const NO_WAIT = pilotlightHeaders(false, 0);
+
 export const INFERENCE_ROUTES: ReadonlySet<string> = new Set(['/v1/chat/completions', '/v1/completions', '/v1/embeddings']);
 
 export interface InferenceDeps {
@@ -110,7 +113,7 @@ async function serve(d: InferenceDeps, req: IncomingMessage, res: ServerResponse
 }
 
 /** Answers an error and counts it (under the model when known). */
-function fail(d: InferenceDeps, res: ServerResponse, err: unknown, pool: ModelPool | undefined, startedAt: number, extra: readonly string[] = []): void {
+function fail(d: InferenceDeps, res: ServerResponse, err: unknown, pool: ModelPool | undefined, startedAt: number, extra: readonly string[] = NO_WAIT): void {
   const e = toApiError(err, d.maxBodySize);
   if (pool) {
     pool.m.error(e.code);

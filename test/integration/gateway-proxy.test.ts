@@ -133,6 +133,9 @@ describe('bad input gets a precise OpenAI-style error, and the gateway keeps ser
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_json', param: null });
     expect(String(r.body.error.message)).toMatch(/^request body is not valid JSON/);
+    // Every response says whether it waited for a cold start, errors included.
+    expect(r.headers['x-pilotlight-cold-start']).toBe('false');
+    expect(r.headers['x-pilotlight-queue-wait-ms']).toBe('0');
   });
 
   it('unknown model -> 404 model_not_found, parsed by the openai client', async () => {
@@ -151,6 +154,7 @@ describe('bad input gets a precise OpenAI-style error, and the gateway keeps ser
     expect(r.status).toBe(413);
     expect(r.body.error).toMatchObject({ code: 'body_too_large', type: 'invalid_request_error' });
     expect(String(r.body.error.message)).toContain('65536 bytes');
+    expect(r.headers['x-pilotlight-cold-start']).toBe('false');
   });
 
   it('missing model, non-object body, unknown route', async () => {
@@ -160,6 +164,10 @@ describe('bad input gets a precise OpenAI-style error, and the gateway keeps ser
     const r = await post('/v1/images/generations', '{}');
     expect(r.status).toBe(404);
     expect(r.body.error.code).toBe('route_not_found');
+    expect(r.headers['x-pilotlight-cold-start']).toBe('false');
+    const unknown = await post('/v1/chat/completions', '{"model": "gpt-17", "messages": []}');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers['x-pilotlight-cold-start']).toBe('false');
   });
 
   it('reads JSON sent without a content type (curl -d)', async () => {
