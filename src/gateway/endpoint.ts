@@ -20,6 +20,8 @@ export class Endpoint implements Balanced {
     readonly url: string,
     readonly cap: number,
     upstreamTimeoutMs: number,
+    /** When it became routable (clock ms). */
+    readonly readyAt = 0,
   ) {
     this.client = new Pool(url, {
       connections: cap > 0 ? cap + 8 : null,

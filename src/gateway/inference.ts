@@ -23,7 +23,7 @@ import { parseJsonBody, withModel } from './body.js';
 import { writeError } from './error-reply.js';
 import { pilotlightHeaders } from './headers.js';
 import type { ModelPool } from './pool.js';
-import { forward } from './proxy.js';
+import { forward, type ForwardRequest } from './proxy.js';
 import type { Router } from './router.js';
 
 /** Errors answered before any queue: the request did not wait (every response says so). */
@@ -66,7 +66,15 @@ export function handleInference(d: InferenceDeps, req: IncomingMessage, res: Ser
   });
   req.on('end', () => {
     if (size > d.maxBodySize) return;
-    void serve(d, req, res, route, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), startedAt).catch((err: unknown) => fail(d, res, err, undefined, startedAt));
+    const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    // The listeners live as long as the request (a stream may be open for
+    // minutes): let them stop holding the body, so it is freed once forwarded.
+    chunks.length = 0;
+    try {
+      serve(d, req, res, route, raw, startedAt);
+    } catch (err) {
+      fail(d, res, err, undefined, startedAt);
+    }
   });
   return true;
 }
@@ -78,7 +86,8 @@ function tooLarge(d: InferenceDeps, req: IncomingMessage, res: ServerResponse): 
   req.resume();
 }
 
-async function serve(d: InferenceDeps, req: IncomingMessage, res: ServerResponse, path: string, raw: Buffer, startedAt: number): Promise<void> {
+/** Synchronous up to the lease: a request with a free replica costs no promise or microtask; only a wait goes async. */
+function serve(d: InferenceDeps, req: IncomingMessage, res: ServerResponse, path: string, raw: Buffer, startedAt: number): void {
   const body = parseJsonBody(raw);
   const json = body.json;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new PilotlightError('invalid_request', 'request body must be a JSON object');
@@ -94,6 +103,11 @@ async function serve(d: InferenceDeps, req: IncomingMessage, res: ServerResponse
     forward(fwd, now);
     return;
   }
+  void waitThenForward(d, fwd, pool, res, startedAt);
+}
+
+/** No free replica: wait in the model's admission queue (the activator), then forward. */
+async function waitThenForward(d: InferenceDeps, fwd: ForwardRequest, pool: ModelPool, res: ServerResponse, startedAt: number): Promise<void> {
   const coldStart = !pool.hasReady();
   const ac = new AbortController();
   const onClose = (): void => ac.abort(new Error('client closed the connection'));

@@ -1,13 +1,16 @@
 /**
  * A model's metric children, bound once at pool creation so the request path
- * does no label hashing. Cost note: prom-client's `labels()` hashes its
- * arguments on every call; a bound child's observe/inc is a few field writes.
+ * does no label hashing. Cost note: the per-request series (requests, errors,
+ * duration, time to first byte, queue wait) are telemetry/hot-metrics.ts
+ * children, whose observe/inc are a few field writes; the rest are
+ * prom-client children (a label hash per call), used once per cold start.
  */
 import type { Counter, Histogram } from 'prom-client';
+import type { HotCounterChild, HotHistogramChild } from '../telemetry/hot-metrics.js';
 import type { Metrics } from '../telemetry/metrics.js';
 
-type HistogramChild = ReturnType<Histogram<'model'>['labels']>;
-type CounterChild = ReturnType<Counter<'model'>['labels']>;
+type HistogramChild = ReturnType<Histogram<'model'>['labels']> | HotHistogramChild;
+type CounterChild = ReturnType<Counter<'model'>['labels']> | HotCounterChild;
 
 export class ModelPoolMetrics {
   private readonly byCode = new Map<number, CounterChild>();

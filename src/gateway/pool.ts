@@ -52,6 +52,24 @@ export interface PoolDeps {
   onDemand(model: string): void;
 }
 
+/** A slot on one replica; release() gives it back (once, however often it is called). */
+class PoolLease implements Lease {
+  private released = false;
+
+  constructor(
+    private readonly pool: ModelPool,
+    readonly endpoint: Endpoint,
+    readonly coldStart: boolean,
+    readonly waitedMs: number,
+  ) {}
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.pool.releaseSlot(this.endpoint);
+  }
+}
+
 export class ModelPool {
   readonly name: string;
   readonly m: ModelPoolMetrics;
@@ -198,20 +216,11 @@ export class ModelPool {
     e.inflight++;
     this.inflightCount++;
     if (e.inflight === 1 && e.routable) this.deps.accounting.set(this.name, e.id, 'busy');
-    let released = false;
-    return {
-      endpoint: e,
-      coldStart,
-      waitedMs: now - enqueuedAt,
-      release: () => {
-        if (released) return;
-        released = true;
-        this.releaseSlot(e);
-      },
-    };
+    return new PoolLease(this, e, coldStart, now - enqueuedAt);
   }
 
-  private releaseSlot(e: Endpoint): void {
+  /** @internal Called once per lease, by PoolLease.release(). */
+  releaseSlot(e: Endpoint): void {
     this.touch(this.deps.clock.now());
     e.inflight--;
     this.inflightCount--;
@@ -328,7 +337,7 @@ export class ModelPool {
 
   private addEndpoint(r: ReplicaInfo): void {
     if (this.byId.has(r.id) || !r.url) return;
-    const e = new Endpoint(r.id, r.url, this.model.scaling.maxConcurrencyPerReplica, this.model.routing.upstreamTimeout);
+    const e = new Endpoint(r.id, r.url, this.model.scaling.maxConcurrencyPerReplica, this.model.routing.upstreamTimeout, this.deps.clock.now());
     this.endpoints.push(e);
     this.byId.set(r.id, e);
     this.deps.accounting.set(this.name, r.id, 'idle');

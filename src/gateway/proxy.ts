@@ -55,7 +55,7 @@ export interface ForwardRequest {
 }
 
 export function forward(req: ForwardRequest, lease: Lease): void {
-  const attempt = new Attempt(req, lease, new Set(), 0);
+  const attempt = new Attempt(req, lease, undefined, 0);
   attempt.send();
 }
 
@@ -72,7 +72,8 @@ class Attempt implements Dispatcher.DispatchHandler {
   constructor(
     private readonly req: ForwardRequest,
     private readonly lease: Lease,
-    private readonly tried: Set<Endpoint>,
+    /** Replicas already tried (created on the first retry: most requests never need it). */
+    private readonly tried: Set<Endpoint> | undefined,
     private readonly retry: number,
   ) {
     this.onClose = () => {
@@ -170,7 +171,9 @@ class Attempt implements Dispatcher.DispatchHandler {
     const { pool, res } = this.req;
     this.detach();
     this.lease.release();
-    this.tried.add(this.lease.endpoint);
+    const failedAt = this.req.clock.now();
+    const tried = this.tried ?? new Set<Endpoint>();
+    tried.add(this.lease.endpoint);
     pool.m.retry(reason);
     const next = (lease: Lease): void => {
       if (res.destroyed) {
@@ -179,14 +182,21 @@ class Attempt implements Dispatcher.DispatchHandler {
         res.destroy();
         return;
       }
-      const merged: Lease = { ...lease, coldStart: lease.coldStart || this.lease.coldStart, waitedMs: lease.waitedMs + this.lease.waitedMs };
-      new Attempt(this.req, merged, this.tried, this.retry + 1).send();
+      // A retry that lands on a replica started after the failure (the one that
+      // failed was the only one) waited for a cold start, whatever the queue saw.
+      const merged: Lease = {
+        endpoint: lease.endpoint,
+        coldStart: lease.coldStart || this.lease.coldStart || lease.endpoint.readyAt > failedAt,
+        waitedMs: lease.waitedMs + this.lease.waitedMs,
+        release: () => lease.release(),
+      };
+      new Attempt(this.req, merged, tried, this.retry + 1).send();
     };
-    const now = pool.tryAcquire(this.tried);
+    const now = pool.tryAcquire(tried);
     if (now) return next(now);
     const ac = new AbortController();
     res.once('close', () => ac.abort(new Error('client closed the connection')));
-    pool.wait(ac.signal, this.tried).then(next, (err: unknown) => {
+    pool.wait(ac.signal, tried).then(next, (err: unknown) => {
       if (ac.signal.aborted) {
         pool.m.finished(499, (this.req.clock.now() - this.req.startedAt) / 1000);
         res.destroy();

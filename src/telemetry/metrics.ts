@@ -7,6 +7,7 @@
  * at scrape time through `collect`, so the request path never touches them.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { HotCounter, HotHistogram } from './hot-metrics.js';
 import { ACCOUNTING_STATES, type GpuAccounting } from './gpu-accounting.js';
 
 /** What the metrics read at scrape time. */
@@ -30,11 +31,11 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 const COLD_START_BUCKETS = [0.5, 1, 2, 5, 10, 20, 30, 45, 60, 90, 120, 180, 240, 300, 450, 600, 900, 1200, 1800];
 
 export class Metrics {
-  readonly requests: Counter<'model' | 'code'>;
-  readonly errors: Counter<'model' | 'code'>;
-  readonly requestDuration: Histogram<'model'>;
-  readonly timeToFirstByte: Histogram<'model'>;
-  readonly queueWait: Histogram<'model'>;
+  readonly requests: HotCounter;
+  readonly errors: HotCounter;
+  readonly requestDuration: HotHistogram;
+  readonly timeToFirstByte: HotHistogram;
+  readonly queueWait: HotHistogram;
   readonly coldStartRequests: Counter<'model'>;
   readonly coldStartWait: Histogram<'model'>;
   readonly replicaColdStart: Histogram<'model'>;
@@ -50,11 +51,11 @@ export class Metrics {
     accounting: GpuAccounting,
   ) {
     const r = [registry];
-    this.requests = new Counter({ name: 'pilotlight_requests_total', help: 'Requests answered, by model and HTTP status code.', labelNames: ['model', 'code'], registers: r });
-    this.errors = new Counter({ name: 'pilotlight_errors_total', help: 'Errors pilotlight itself answered, by catalogue code (queue_full, queue_timeout, replica_start_failed, ...).', labelNames: ['model', 'code'], registers: r });
-    this.requestDuration = new Histogram({ name: 'pilotlight_request_duration_seconds', help: 'Time from request received to response finished, queueing included.', labelNames: ['model'], buckets: LATENCY_BUCKETS, registers: r });
-    this.timeToFirstByte = new Histogram({ name: 'pilotlight_time_to_first_byte_seconds', help: 'Time from request received to the first response body byte sent. For a stream this is its first SSE event, which vLLM sends once the request is admitted, before the first token.', labelNames: ['model'], buckets: LATENCY_BUCKETS, registers: r });
-    this.queueWait = new Histogram({ name: 'pilotlight_queue_wait_seconds', help: 'Time requests waited in the admission queue for a replica (0 when not queued).', labelNames: ['model'], buckets: LATENCY_BUCKETS, registers: r });
+    this.requests = new HotCounter('pilotlight_requests_total', 'Requests answered, by model and HTTP status code.', ['model', 'code'], registry);
+    this.errors = new HotCounter('pilotlight_errors_total', 'Errors pilotlight itself answered, by catalogue code (queue_full, queue_timeout, replica_start_failed, ...).', ['model', 'code'], registry);
+    this.requestDuration = new HotHistogram('pilotlight_request_duration_seconds', 'Time from request received to response finished, queueing included.', ['model'], LATENCY_BUCKETS, registry);
+    this.timeToFirstByte = new HotHistogram('pilotlight_time_to_first_byte_seconds', 'Time from request received to the first response body byte sent. For a stream this is its first SSE event, which vLLM sends with the first generated token, so it is close to the time to first token.', ['model'], LATENCY_BUCKETS, registry);
+    this.queueWait = new HotHistogram('pilotlight_queue_wait_seconds', 'Time requests waited in the admission queue for a replica (0 when not queued).', ['model'], LATENCY_BUCKETS, registry);
     this.coldStartRequests = new Counter({ name: 'pilotlight_cold_start_requests_total', help: 'Requests that found no ready replica and waited for a cold start.', labelNames: ['model'], registers: r });
     this.coldStartWait = new Histogram({ name: 'pilotlight_cold_start_wait_seconds', help: 'How long requests that hit a cold start waited for a replica.', labelNames: ['model'], buckets: COLD_START_BUCKETS, registers: r });
     this.replicaColdStart = new Histogram({ name: 'pilotlight_replica_cold_start_seconds', help: 'Replica start to ready (first healthy probe).', labelNames: ['model'], buckets: COLD_START_BUCKETS, registers: r });

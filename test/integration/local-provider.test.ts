@@ -56,6 +56,25 @@ models:
     expect(r.headers['x-pilotlight-cold-start']).toBe('true');
   });
 
+  it('says a request retried onto a replacement replica waited for a cold start', async () => {
+    gw = await startTestGateway(`
+models:
+  - name: crashy
+    provider: { type: local, command: ${modelsimCommand('--startup-delay 300ms --crash-after 1')}, probeInterval: 100ms }
+    scaling: { maxReplicas: 1 }
+    routing: { retries: 2 }
+`);
+    const first = await chat('crashy', 2);
+    expect(first.status).toBe(200);
+    expect(first.headers['x-pilotlight-cold-start']).toBe('true');
+    // The only replica dies on this one before answering; the retry waits for its replacement to start.
+    const second = await chat('crashy', 2);
+    expect(second.status).toBe(200);
+    expect(second.headers['x-pilotlight-cold-start']).toBe('true');
+    expect(Number(second.headers['x-pilotlight-queue-wait-ms'])).toBeGreaterThan(0);
+    expect(second.headers['x-pilotlight-replica']).not.toBe(first.headers['x-pilotlight-replica']);
+  });
+
   it('keeps a replica pending, saying why, when no GPUs are free, and hands out CUDA_VISIBLE_DEVICES', async () => {
     gw = await startTestGateway(`
 gpus: { devices: [0, 1] }
