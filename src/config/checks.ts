@@ -4,12 +4,14 @@
  * file:line:col exactly like schema errors.
  */
 import { checkTimezone, parseCron } from '../core/cron.js';
+import { formatDuration } from '../core/duration.js';
 import type { ModelConfig, ParsedConfig } from './schema.js';
 
 /** What the checks need; sections that failed the schema are absent, so checks run on what did parse. */
 export interface CheckableConfig {
   server?: ParsedConfig['server'] | undefined;
   gpus?: ParsedConfig['gpus'] | undefined;
+  state?: ParsedConfig['state'] | undefined;
   models: (ModelConfig | undefined)[];
   /** Paths (formatted) under which a value was invalid and replaced by its default. */
   tainted?: string[];
@@ -79,10 +81,33 @@ export function crossFieldIssues(cfg: CheckableConfig): ConfigIssue[] {
     if (seen.has(String(d))) issues.push({ path: ['gpus', 'devices', i], message: `GPU ${d} is listed twice` });
     seen.add(String(d));
   });
+  issues.push(...leaseIssues(cfg.state));
   if (!cfg.server) return issues;
   const { port, adminPort, host, adminHost } = cfg.server;
   if (port !== 0 && port === adminPort && host === adminHost) {
     issues.push({ path: ['server', 'adminPort'], related: [['server', 'port']], message: `adminPort ${adminPort} is the same as port; the API and admin listeners need different ports` });
   }
   return issues;
+}
+
+/**
+ * The coordinator renews the scaling lease once per round, and a round starts
+ * every publishInterval (after that round's publish and read; a round still
+ * running makes the next one skip). A lease that does not outlast two rounds
+ * lapses after one slow or missed round, and the lease (with the policy state
+ * it carries) changes hands. Worked example: publishInterval 1s, lease 2s: one
+ * skipped round leaves 2s between renewals and the lease expires; lease 10s
+ * (the default) rides out several missed rounds.
+ */
+function leaseIssues(state: CheckableConfig['state']): ConfigIssue[] {
+  if (state?.type !== 'redis') return [];
+  const { leaseDuration: lease, publishInterval: every } = state;
+  if (lease > 2 * every) return [];
+  return [
+    {
+      path: ['state', 'leaseDuration'],
+      related: [['state', 'publishInterval']],
+      message: `leaseDuration (${formatDuration(lease)}) must be more than twice publishInterval (${formatDuration(every)}): the lease is renewed once per publishInterval, so a shorter one lapses after a single slow or missed round and scaling changes hands`,
+    },
+  ];
 }

@@ -65,7 +65,9 @@ export function parseConfig(text: string, file = '<config>'): Config {
   const isTainted = (p: (string | number)[]): boolean => (checkable.tainted ?? []).some((t) => formatPath(p).startsWith(t));
   const cross: ConfigIssue[] = crossFieldIssues(checkable).filter((i) => ![i.path, ...(i.related ?? [])].some(isTainted));
   for (const i of cross) {
-    const p = at(i.path);
+    // A contradiction with a default points at the field the user did write.
+    const written = [i.path, ...(i.related ?? [])].find((q) => getAt(raw, q) !== undefined) ?? i.path;
+    const p = at(written);
     problems.push({ file, ...p, path: formatPath(i.path), message: i.message });
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(sortProblems(problems));

@@ -183,7 +183,7 @@ export const stateSchema = z
         type: z.literal('redis'),
         url: z.string().default('redis://127.0.0.1:6379').describe('Redis URL (redis:// or rediss://, may carry user:password and a db number).'),
         keyPrefix: z.string().default('pilotlight:').describe('Prefix of every key pilotlight writes.'),
-        leaseDuration: duration('How long the scaling lease lasts without renewal; a new leader takes over within it').prefault('10s'),
+        leaseDuration: duration('How long the scaling lease lasts without renewal; a new leader takes over within it. Renewed once per publishInterval, so it must be more than twice publishInterval').prefault('10s'),
         publishInterval: duration('How often each gateway replica publishes its load').prefault('1s'),
       })
       .describe('State shared by several gateway replicas through Redis: load, the scaling lease, learned policy state.'),

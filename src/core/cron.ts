@@ -1,7 +1,8 @@
 /**
  * 5-field cron expressions (minute hour day-of-month month day-of-week; lists,
  * ranges, steps, `*`; day-of-week 0 or 7 = Sunday; Vixie cron's rule that a
- * restricted day-of-month OR day-of-week matches) evaluated in an IANA time
+ * restricted day-of-month OR day-of-week matches, a day field that starts
+ * with `*`, such as `*\/2`, counting as unrestricted) evaluated in an IANA time
  * zone with Intl. Pure: no clock is read.
  */
 export interface CronFields {
@@ -34,8 +35,10 @@ export function parseCron(expr: string): CronFields {
     dom: sets[2] ?? new Set(),
     month: sets[3] ?? new Set(),
     dow,
-    domStar: parts[2] === '*',
-    dowStar: parts[4] === '*',
+    // Vixie cron (entry.c) calls a day field unrestricted when it starts with
+    // `*`: "*/2" in day-of-week still leaves day-of-month in charge.
+    domStar: parts[2]?.startsWith('*') ?? false,
+    dowStar: parts[4]?.startsWith('*') ?? false,
   };
 }
 
@@ -82,7 +85,7 @@ export function cronMatches(c: CronFields, ms: number, timezone: string): boolea
 function matchUncached(c: CronFields, ms: number, timezone: string): boolean {
   const w = wallClock(ms, timezone);
   if (!c.minute.has(w.minute) || !c.hour.has(w.hour) || !c.month.has(w.month)) return false;
-  // Vixie cron: when both day fields are restricted, either may match.
+  // Vixie cron: when both day fields are restricted (neither starts with `*`), either may match.
   const domOk = c.dom.has(w.dom);
   const dowOk = c.dow.has(w.dow);
   if (c.domStar || c.dowStar) return domOk && dowOk;

@@ -62,21 +62,28 @@ export function handleGeneration(sim: Sim, endpoint: 'chat' | 'completion', body
   const textSeed = mix(sim.o.seed, sim.nextRequestIndex());
   const encoder = p.stream ? new StreamEncoder(ctx, p.includeUsage, p.continuousUsage, p.promptTokens) : undefined;
   if (encoder) {
+    // Headers at once (a client sees 200 while the prompt waits); the role
+    // chunk only with the first output, as vLLM's stream generator yields it
+    // on its first engine output: the first data byte marks the first token.
     res.writeHead(200, SSE_HEADERS);
-    res.write(encoder.start());
+    res.flushHeaders();
   }
   let delivered = 0;
   let finished = false;
+  let opened = false;
   const sink: RequestSink = {
     onTokens(count: number, finish: FinishInfo | undefined) {
       if (stopped(sim)) return;
       const from = delivered;
       delivered += count;
-      if (sim.crashArmed()) return crashMidStream(sim, res, encoder, textSeed, from, delivered);
+      // The first delivery (the first token, or an empty finish) opens the stream.
+      const head = encoder && !opened ? encoder.start() : '';
+      opened = true;
+      if (sim.crashArmed()) return crashMidStream(sim, res, encoder, textSeed, from, delivered, head);
       if (encoder) {
         const texts: string[] = [];
         for (let i = from; i < delivered; i++) texts.push(fillerToken(textSeed, i));
-        res.write(encoder.tokens(texts, from, finish?.reason) + (finish ? encoder.end(finish.completionTokens) : ''));
+        res.write(head + encoder.tokens(texts, from, finish?.reason) + (finish ? encoder.end(finish.completionTokens) : ''));
       }
       if (!finish) return;
       finished = true;
@@ -96,11 +103,11 @@ function fullResponse(ctx: ResponseContext, p: GenerationParams, text: string, f
   return ctx.endpoint === 'chat' ? chatResponse(ctx, text, finish.reason, u) : completionResponse(ctx, text, finish.reason, u);
 }
 
-function crashMidStream(sim: Sim, res: ServerResponse, encoder: StreamEncoder | undefined, textSeed: number, from: number, to: number): void {
+function crashMidStream(sim: Sim, res: ServerResponse, encoder: StreamEncoder | undefined, textSeed: number, from: number, to: number, head: string): void {
   if (!encoder || to === from) return sim.crash();
   const texts: string[] = [];
   for (let i = from; i < to; i++) texts.push(fillerToken(textSeed, i));
-  res.write(encoder.tokens(texts, from, undefined), () => sim.crash());
+  res.write(head + encoder.tokens(texts, from, undefined), () => sim.crash());
 }
 
 export function handleEmbeddings(sim: Sim, body: unknown, req: IncomingMessage, res: ServerResponse): void {

@@ -49,7 +49,7 @@ export class StreamEncoder {
     this.head = `data: {"id":${JSON.stringify(ctx.id)},"object":"${object}","created":${ctx.created},"model":${JSON.stringify(ctx.model)},"choices":`;
   }
 
-  /** The role chunk vLLM sends first on chat streams ("" for completions). */
+  /** The role chunk vLLM sends first on chat streams, with the first token (handlers.ts); "" for completions. */
   start(): string {
     if (this.ctx.endpoint !== 'chat') return '';
     return this.event('{"role":"assistant","content":""}', null, 0);

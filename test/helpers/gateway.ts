@@ -29,6 +29,7 @@ export interface AdminModel {
   inflight: number;
   queued: number;
   desired: number | undefined;
+  lastScaleReason?: string;
   replicas: { pending: number; starting: number; ready: number; draining: number };
   replicaList: { id: string; state: string; reason?: string; gpus?: string[]; inflight: number }[];
 }

@@ -51,6 +51,35 @@ describe('start-up', () => {
   });
 });
 
+describe('stream timing over HTTP', () => {
+  it('sends the headers at once and the first data (role chunk) only with the first token, as vLLM', async () => {
+    // On a ManualClock the engine runs no step until the clock moves: no token exists yet.
+    const clock = new ManualClock(1_700_000_000_000);
+    const sim = await startModelsim({ profile: 'tiny', port: 0, clock, startupDelayMs: 0 });
+    try {
+      clock.advance(0);
+      await sim.ready;
+      const res = await postJson(`${sim.url}/v1/chat/completions`, chatBody({ max_tokens: 2, stream: true }));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+      const reader = res.body!.getReader();
+      let arrived = false;
+      const first = reader.read().then((r) => ((arrived = true), r));
+      // A round trip through the same server: bytes written along with the headers would have arrived by now.
+      expect((await fetch(`${sim.url}/health`)).status).toBe(200);
+      expect(arrived).toBe(false);
+      clock.advance(1000);
+      const text = new TextDecoder().decode((await first).value);
+      expect(text).toMatch(/^data: \{[^\n]*"delta":\{"role":"assistant","content":""\}[^\n]*\n\ndata: \{[^\n]*"delta":\{"content":"[^"]+"\}/);
+      while (!(await reader.read()).done);
+    } finally {
+      const closing = sim.close();
+      clock.advance(10_000); // its drain wait runs on the ManualClock too
+      await closing;
+    }
+  });
+});
+
 describe('the OpenAI API', () => {
   let sim: ModelsimHandle;
   let client: OpenAI;

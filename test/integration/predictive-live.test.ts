@@ -78,13 +78,32 @@ describe('predictive warm-up, live', () => {
     expect(s.state.gaps.gaps.length).toBeGreaterThanOrEqual(5);
     for (const g of s.state.gaps.gaps.slice(-3)) expect(g).toBeGreaterThan(4000); // ~5 s between bursts
     expect(s.state.coldStartMs).toBeGreaterThan(500);
-    // A new gateway continues from it: its first burst is learned already, so the
-    // one after it is pre-warmed without three more bursts of history.
+    // A new gateway continues from it. Its first burst cold-starts (no replica
+    // yet). A gateway that had learned nothing would now hold the replica for
+    // the reactive fallback's 30 s scaledownWindow, through the whole 5 s gap,
+    // so the next burst being warm alone proves nothing. Only the restored gap
+    // model explains releasing the replica mid-gap and then pre-warming it
+    // ahead of the next burst.
     gw = await startTestGateway(CONFIG, { statePath });
     const t0 = performance.now();
     await burst(gw);
+    // Watch the gap through the admin API until just before the next burst.
+    const seen: { ms: number; replicas: number; desired: number | undefined; reason: string | undefined }[] = [];
+    while (performance.now() - t0 < 4900) {
+      const m = await adminModel(gw, 'bursty');
+      seen.push({ ms: Math.round(performance.now() - t0), replicas: m.replicaList.length, desired: m.desired, reason: m.lastScaleReason });
+      await sleep(50);
+    }
     await sleep(5000 - (performance.now() - t0));
+    const timeline = seen.map((x) => `${x.ms}ms: ${x.replicas} replicas, desired ${x.desired} (${x.reason})`).join('\n');
+    const released = seen.findIndex((x) => x.replicas === 0 && x.desired === 0);
+    expect(released, `the replica should be released mid-gap (restored gap model), not held by the reactive fallback:\n${timeline}`).toBeGreaterThanOrEqual(0);
+    expect(seen.slice(released).some((x) => x.desired === 1), `and started again after that, ahead of the next burst:\n${timeline}`).toBe(true);
     expect((await burst(gw)).includes('true')).toBe(false);
+    // This gateway's own counters (a fresh registry): it released on the gap model and pre-warmed on it.
+    const text = await scrape(gw);
+    expect(metric(text, 'pilotlight_scale_events_total', { model: 'bursty', direction: 'down', reason: 'idle' })).toBeGreaterThanOrEqual(1);
+    expect(metric(text, 'pilotlight_scale_events_total', { model: 'bursty', direction: 'up', reason: 'prewarm' })).toBeGreaterThanOrEqual(1);
     await gw.close();
   });
 });

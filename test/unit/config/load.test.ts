@@ -83,6 +83,23 @@ models:
     ]);
   });
 
+  it('requires the Redis scaling lease to outlast two publish rounds (it is renewed once per round)', () => {
+    const models = 'models: [{ name: a }]\n';
+    expect(problems(`state:\n  type: redis\n  leaseDuration: 2s\n  publishInterval: 10s\n${models}`)).toEqual([
+      'cfg.yaml:3:18 state.leaseDuration: leaseDuration (2s) must be more than twice publishInterval (10s): the lease is renewed once per publishInterval, so a shorter one lapses after a single slow or missed round and scaling changes hands',
+    ]);
+    expect(problems(`state: { type: redis, leaseDuration: 2s, publishInterval: 1s }\n${models}`)).toEqual([
+      'cfg.yaml:1:38 state.leaseDuration: leaseDuration (2s) must be more than twice publishInterval (1s): the lease is renewed once per publishInterval, so a shorter one lapses after a single slow or missed round and scaling changes hands',
+    ]);
+    // The default lease (10s) with a slow publishInterval: reported where the user wrote something.
+    expect(problems(`state: { type: redis, publishInterval: 5s }\n${models}`)).toEqual([
+      'cfg.yaml:1:40 state.leaseDuration: leaseDuration (10s) must be more than twice publishInterval (5s): the lease is renewed once per publishInterval, so a shorter one lapses after a single slow or missed round and scaling changes hands',
+    ]);
+    const ok = parseConfig(`state: { type: redis, leaseDuration: 2001ms, publishInterval: 1s }\n${models}`, 'cfg.yaml').state;
+    expect(ok).toMatchObject({ type: 'redis', leaseDuration: 2001, publishInterval: 1000 });
+    expect(parseConfig(`state: { type: redis }\n${models}`, 'cfg.yaml').state).toMatchObject({ leaseDuration: 10_000, publishInterval: 1000 });
+  });
+
   it('does not report a contradiction caused by a value it had to replace', () => {
     // maxReplicas is invalid; its default (1) must not produce a second, misleading error about minReplicas.
     expect(problems('models: [{ name: a, scaling: { minReplicas: 3, maxReplicas: "x" } }]')).toEqual([

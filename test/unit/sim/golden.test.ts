@@ -12,7 +12,7 @@ import { simulateCommand } from '../../../src/cli/simulate.js';
 
 const ARGS = [
   '--trace', 'test/fixtures/sim/small.csv',
-  '--policies', 'keepalive-60s,keepalive-300s,keepalive-600s,knative,keda-http,dedicated,oracle,reactive',
+  '--policies', 'keepalive-60s,keepalive-300s,keepalive-600s,knative,keda-http,dedicated,oracle,reactive,predictive',
   '--cold-start', '30s', '--cold-start-sigma', '0.3', '--concurrency', '4', '--max-replicas', '4', '--seed', '7',
 ];
 
