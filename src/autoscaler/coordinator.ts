@@ -134,7 +134,11 @@ export class Coordinator {
     this.setMode('follower');
     for (const m of this.o.models) {
       const saved = await this.o.store.loadDecision(m);
-      if (saved) this.o.autoscaler.observe(m, { desired: saved.desired, reason: saved.reason, at: saved.at });
+      // Mirror the leader's policy state, not only its decision: if the store
+      // loses it (a Redis restart without persistence) or goes away, this
+      // gateway still holds what was learned, leads or scales degraded from
+      // it, and saves it again when it takes the lease.
+      if (saved && !this.o.autoscaler.restore(m, saved)) this.o.autoscaler.observe(m, { desired: saved.desired, reason: saved.reason, at: saved.at });
     }
   }
 

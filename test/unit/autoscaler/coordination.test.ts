@@ -154,6 +154,37 @@ describe('Coordinator', () => {
     expect(st.coldStartMs).toBe(4321);
   });
 
+  it('keeps what was learned when the store restarts empty and the leader dies: followers mirror the policy state', async () => {
+    const clock = new ManualClock(1_000_000);
+    let store = new MemoryStateStore(clock);
+    // Every gateway talks to "the" store; a Redis restart without persistence swaps it for an empty one.
+    const redis = new Proxy({} as MemoryStateStore, {
+      get(_target, prop) {
+        const v = Reflect.get(store, prop) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(store) : v;
+      },
+    });
+    const learned: PredictiveState = { ...predictivePolicy.initialState(), coldStartMs: 4321 };
+    learned.gaps = { ...learned.gaps, gaps: [60_000, 61_000, 59_500], longW: 3 };
+    await store.saveDecision('m', { desired: 0, reason: 'idle', at: clock.now(), epoch: 1, policy: 'predictive', state: learned });
+    await store.acquireLease('autoscaler', 'gone', 1);
+    clock.advance(10);
+    const gws = ['a', 'b'].map((id) => gateway(id, clock, redis, new FakeProvider(), predictivePolicy));
+    for (const g of gws) await g.coordinator.init();
+    await run(clock, gws, 3);
+    const leader = gws.find((g) => g.autoscaler.getMode() === 'leader')!;
+    const follower = gws.find((g) => g !== leader)!;
+    expect(follower.autoscaler.getMode()).toBe('follower');
+    // Redis comes back empty, and the leader is gone.
+    store = new MemoryStateStore(clock);
+    for (let s = 0; s < 10 && follower.autoscaler.getMode() !== 'leader'; s++) await run(clock, [follower], 1);
+    expect(follower.autoscaler.getMode()).toBe('leader');
+    const saved = (await store.loadDecision('m'))!;
+    const st = saved.state as PredictiveState;
+    expect(st.gaps.gaps.slice(0, 3)).toEqual([60_000, 61_000, 59_500]); // the new leader re-seeded the store with it
+    expect(st.coldStartMs).toBe(4321);
+  });
+
   it('degrades safely when the store fails: keeps scaling up on local load, never down; converges when it is back', async () => {
     const clock = new ManualClock(1_000_000);
     const store = new MemoryStateStore(clock);
