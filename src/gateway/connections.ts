@@ -6,7 +6,7 @@
  * Cost note: one counter update when a request starts and one when its
  * response closes.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 export class ConnectionTracker {
@@ -17,13 +17,17 @@ export class ConnectionTracker {
       this.busy.set(s, 0);
       s.once('close', () => this.busy.delete(s));
     });
-    server.on('request', (req, res) => {
+    const busy = this.busy;
+    // One listener function for every response (emitted with `this` = the response): no closure per request.
+    function responseClosed(this: ServerResponse): void {
+      const s = this.req.socket;
+      const n = busy.get(s);
+      if (n !== undefined) busy.set(s, n - 1);
+    }
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const s = req.socket;
-      this.busy.set(s, (this.busy.get(s) ?? 0) + 1);
-      res.once('close', () => {
-        const n = this.busy.get(s);
-        if (n !== undefined) this.busy.set(s, n - 1);
-      });
+      busy.set(s, (busy.get(s) ?? 0) + 1);
+      res.on('close', responseClosed);
     });
   }
 

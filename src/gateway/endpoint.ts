@@ -9,11 +9,14 @@
  */
 import { Pool } from 'undici';
 import type { Balanced } from './balancer.js';
+import { pilotlightHeaders } from './headers.js';
 
 export class Endpoint implements Balanced {
   inflight = 0;
   routable = true;
   readonly client: Pool;
+  /** pilotlight's headers for a request served at once (the common case), built once. */
+  readonly noWaitHeaders: readonly string[];
 
   constructor(
     readonly id: string,
@@ -23,6 +26,7 @@ export class Endpoint implements Balanced {
     /** When it became routable (clock ms). */
     readonly readyAt = 0,
   ) {
+    this.noWaitHeaders = pilotlightHeaders(false, 0, id);
     this.client = new Pool(url, {
       connections: cap > 0 ? cap + 8 : null,
       pipelining: 1,

@@ -81,7 +81,7 @@ class Attempt implements Dispatcher.DispatchHandler {
       this.clientGone = true;
       this.abortUpstream?.(new Error('client closed the connection'));
     };
-    req.res.once('close', this.onClose);
+    req.res.on('close', this.onClose); // removed in detach(), which every ending goes through
   }
 
   send(): void {
@@ -103,7 +103,7 @@ class Attempt implements Dispatcher.DispatchHandler {
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (statusCode < 200) return true;
     const { res } = this.req;
-    const { headers, eventStream } = clientHeaders(rawHeaders, pilotlightHeaders(this.lease.coldStart, this.lease.waitedMs, this.lease.endpoint.id));
+    const { headers, eventStream } = clientHeaders(rawHeaders, this.lease.coldStart || this.lease.waitedMs > 0 ? pilotlightHeaders(this.lease.coldStart, this.lease.waitedMs, this.lease.endpoint.id) : this.lease.endpoint.noWaitHeaders);
     this.eventStream = eventStream;
     this.headersSent = true;
     this.status = statusCode;
