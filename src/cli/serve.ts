@@ -5,7 +5,8 @@
  */
 import pino from 'pino';
 import { startGateway } from '../app.js';
-import { ConfigError, loadConfigFile } from '../config/load.js';
+import { ConfigError } from '../config/errors.js';
+import { loadConfigFileIsolated } from '../config/load-isolated.js';
 import type { Logger } from '../core/logger.js';
 import { parseCommandArgs } from './args.js';
 import { UsageError } from './usage-error.js';
@@ -21,7 +22,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const adminPort = portArg(values['admin-port'], '--admin-port');
   let config;
   try {
-    config = loadConfigFile(values.config);
+    config = await loadConfigFileIsolated(values.config);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

@@ -11,27 +11,10 @@ import { crossFieldIssues, type CheckableConfig, type ConfigIssue } from './chec
 import { resolveConfig, type Config } from './resolve.js';
 import { configSchema } from './schema.js';
 import { suggest } from './suggest.js';
+import { ConfigError, type ConfigProblem } from './errors.js';
 
-export interface ConfigProblem {
-  file: string;
-  line: number;
-  col: number;
-  path: string;
-  message: string;
-}
+export { ConfigError, formatProblem, type ConfigProblem } from './errors.js';
 
-export class ConfigError extends Error {
-  readonly problems: ConfigProblem[];
-  constructor(problems: ConfigProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
-    this.name = 'ConfigError';
-    this.problems = problems;
-  }
-}
-
-export function formatProblem(p: ConfigProblem): string {
-  return `${p.file}:${p.line}:${p.col} ${p.path ? `${p.path}: ` : ''}${p.message}`;
-}
 
 export function loadConfigFile(file: string): Config {
   let text: string;
