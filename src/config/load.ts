@@ -15,7 +15,6 @@ import { ConfigError, type ConfigProblem } from './errors.js';
 
 export { ConfigError, formatProblem, type ConfigProblem } from './errors.js';
 
-
 export function loadConfigFile(file: string): Config {
   let text: string;
   try {

@@ -3,7 +3,7 @@
  * (metrics carry the numbers); errors are logged once, in the error handler.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Clock } from '../core/clock.js';
 import { describeError, PilotlightError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -11,12 +11,10 @@ import type { Metrics } from '../telemetry/metrics.js';
 import { toApiError } from './api-errors.js';
 import { parseJsonBody } from './body.js';
 import { errorHeaders } from './error-reply.js';
-import { pilotlightHeaders } from './headers.js';
+import { NO_WAIT_HEADERS } from './headers.js';
 import { handleInference } from './inference.js';
 import { registerRoutes } from './routes.js';
 import type { Router } from './router.js';
-
-const NO_WAIT = pilotlightHeaders(false, 0);
 
 export interface ApiServerOptions {
   router: Router;
@@ -61,17 +59,20 @@ export function buildApiServer(o: ApiServerOptions): FastifyInstance {
     o.metrics.errors.inc({ model: '', code: e.code });
     o.metrics.requests.inc({ model: '', code: String(e.status) });
     if (e.status >= 500) o.logger.warn({ code: e.code, url: req.url, err: describeError(err) }, e.message);
-    const h = errorHeaders(e, NO_WAIT);
-    for (let i = 0; i < h.length; i += 2) reply.header(h[i] ?? '', h[i + 1]);
-    void reply.code(e.status).send(e.toBody());
+    sendError(reply, e);
   });
   app.setNotFoundHandler((req, reply) => {
     const e = new PilotlightError('route_not_found', `no route ${req.method} ${req.url.split('?')[0]}; the gateway serves the OpenAI API under /v1`);
     o.metrics.requests.inc({ model: '', code: '404' });
-    const h = errorHeaders(e, NO_WAIT);
-    for (let i = 0; i < h.length; i += 2) reply.header(h[i] ?? '', h[i + 1]);
-    void reply.code(e.status).send(e.toBody());
+    sendError(reply, e);
   });
   registerRoutes(app, o.router);
   return app;
+}
+
+/** An OpenAI-style error through fastify, with Retry-After and pilotlight's headers (errorHeaders). */
+function sendError(reply: FastifyReply, e: PilotlightError): void {
+  const h = errorHeaders(e, NO_WAIT_HEADERS);
+  for (let i = 0; i < h.length; i += 2) reply.header(h[i] ?? '', h[i + 1]);
+  void reply.code(e.status).send(e.toBody());
 }

@@ -16,7 +16,7 @@ export class Endpoint implements Balanced {
   routable = true;
   readonly client: Pool;
   /** pilotlight's headers for a request served at once (the common case), built once. */
-  readonly noWaitHeaders: readonly string[];
+  private readonly noWaitHeaders: readonly string[];
 
   constructor(
     readonly id: string,
@@ -34,6 +34,11 @@ export class Endpoint implements Balanced {
       headersTimeout: upstreamTimeoutMs,
       bodyTimeout: upstreamTimeoutMs,
     });
+  }
+
+  /** pilotlight's response headers for a request served here (shared, not rebuilt, when it did not wait). */
+  headers(coldStart: boolean, waitedMs: number): readonly string[] {
+    return coldStart || waitedMs > 0 ? pilotlightHeaders(coldStart, waitedMs, this.id) : this.noWaitHeaders;
   }
 
   close(): void {

@@ -43,3 +43,6 @@ export function pilotlightHeaders(coldStart: boolean, waitedMs: number, replica?
   if (replica !== undefined) out.push(H_REPLICA, replica);
   return out;
 }
+
+/** The headers of a response answered without waiting and before any replica was chosen (errors). */
+export const NO_WAIT_HEADERS: readonly string[] = pilotlightHeaders(false, 0);

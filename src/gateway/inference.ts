@@ -21,13 +21,10 @@ import type { Metrics } from '../telemetry/metrics.js';
 import { toApiError } from './api-errors.js';
 import { parseJsonBody, withModel } from './body.js';
 import { writeError } from './error-reply.js';
-import { pilotlightHeaders } from './headers.js';
+import { NO_WAIT_HEADERS, pilotlightHeaders } from './headers.js';
 import type { ModelPool } from './pool.js';
 import { forward, type ForwardRequest } from './proxy.js';
 import type { Router } from './router.js';
-
-/** Errors answered before any queue: the request did not wait (every response says so). */
-const NO_WAIT = pilotlightHeaders(false, 0);
 
 export const INFERENCE_ROUTES: ReadonlySet<string> = new Set(['/v1/chat/completions', '/v1/completions', '/v1/embeddings']);
 
@@ -127,7 +124,7 @@ async function waitThenForward(d: InferenceDeps, fwd: ForwardRequest, pool: Mode
 }
 
 /** Answers an error and counts it (under the model when known). */
-function fail(d: InferenceDeps, res: ServerResponse, err: unknown, pool: ModelPool | undefined, startedAt: number, extra: readonly string[] = NO_WAIT): void {
+function fail(d: InferenceDeps, res: ServerResponse, err: unknown, pool: ModelPool | undefined, startedAt: number, extra: readonly string[] = NO_WAIT_HEADERS): void {
   const e = toApiError(err, d.maxBodySize);
   if (pool) {
     pool.m.error(e.code);

@@ -103,7 +103,7 @@ class Attempt implements Dispatcher.DispatchHandler {
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (statusCode < 200) return true;
     const { res } = this.req;
-    const { headers, eventStream } = clientHeaders(rawHeaders, this.lease.coldStart || this.lease.waitedMs > 0 ? pilotlightHeaders(this.lease.coldStart, this.lease.waitedMs, this.lease.endpoint.id) : this.lease.endpoint.noWaitHeaders);
+    const { headers, eventStream } = clientHeaders(rawHeaders, this.lease.endpoint.headers(this.lease.coldStart, this.lease.waitedMs));
     this.eventStream = eventStream;
     this.headersSent = true;
     this.status = statusCode;

@@ -153,7 +153,8 @@ export function decidePredictive(sig: ModelSignals | undefined, spec: ScalingSpe
     // keep what the reactive policy would still hold (up to what is held now),
     // so a pause between two requests does not cancel the starts that the busy
     // stretch ordered, only for the next request to order them again.
-    const keep = warm ? Math.max(1, Math.round(st.peak), Math.min(held, fallback.desired)) : 0;
+    const typical = Math.max(1, Math.round(st.peak));
+    const keep = warm ? Math.max(typical, Math.min(held, fallback.desired)) : 0;
     terms.push([held > 0 ? 'keep-warm' : 'prewarm', keep]);
     // While the averages still remember the last request, the demand term may
     // hold a replica that the next tick releases: no promise until then. The
@@ -161,7 +162,7 @@ export function decidePredictive(sig: ModelSignals | undefined, spec: ScalingSpe
     const flip = nextFlip(st.gaps, e, leadMs, worth, o.leadMargin);
     wakeAt = demand.desired > 0 ? NaN : st.gapFrom + Math.min(flip, evidenceRunsOut(st.gaps, e, o.leadMargin));
     // Held at the reactive level: the answer also changes when the reactive policy's does.
-    if (keep > Math.max(1, Math.round(st.peak))) wakeAt = Math.min(wakeAt, fallback.wakeAt ?? NaN);
+    if (keep > typical) wakeAt = Math.min(wakeAt, fallback.wakeAt ?? NaN);
   }
   let forecast = 0;
   if (o.profile) {
