@@ -22,8 +22,8 @@ tmp="$(mktemp -d)"; pids=()
 cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 
-cfg() {  # cfg PORT -> config file routing fake-model to the upstream
-  printf 'server: { port: %s, adminPort: 0 }\nlogging: { level: warn }\nstate: { type: memory, path: null }\nmodels:\n  - name: fake-model\n    provider: { type: static, endpoints: ["http://127.0.0.1:19000"] }\n    scaling: { targetConcurrency: 4096, maxConcurrencyPerReplica: 0 }\n    queue: { maxPending: 100000 }\n' "$1" > "$tmp/$1.yaml"
+cfg() {  # cfg PORT -> the config proxy-bench-gateway.sh writes (fake-model -> the upstream), on that port
+  BENCH_CONFIG="$tmp/$1.yaml" GATEWAY_PORT="$1" bash "$here/bench/proxy-bench-gateway.sh" > /dev/null
   echo "$tmp/$1.yaml"
 }
 
