@@ -7,9 +7,9 @@
  * inside undici and adds hundreds of ms of TTFB (reply-from's default of 128
  * is the known trap).
  */
-import { Pool } from 'undici';
 import type { Balanced } from './balancer.js';
 import { pilotlightHeaders } from './headers.js';
+import { Pool } from './undici-pool.js';
 
 export class Endpoint implements Balanced {
   inflight = 0;

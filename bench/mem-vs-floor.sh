@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Memory per 1000 open SSE streams: the undici floor, pilotlight as built in
+# dist/, and optionally a second build (OTHER=, e.g. an older commit in a git
+# worktree), interleaved round by round in one run. The same measurement as
+# scenario C of ../shared/bench (fresh process, 1 s of wrk and 1 s of short
+# streams as warm-up, then 2000 streams with a chunk every 250 ms, RSS of the
+# process sampled 5 times after 1.5 s of settling); quicker because it runs C only.
+#
+#   cp -r ../shared/bench /tmp/proxy-bench && (cd /tmp/proxy-bench && npm ci)
+#   npm run build
+#   ROUNDS=3 bash bench/mem-vs-floor.sh
+#   OTHER=/tmp/old bash bench/mem-vs-floor.sh
+#   NODE_FLAGS=--heap-growing-percent=20 bash bench/mem-vs-floor.sh   # flags for both pilotlight columns
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+PB="${PROXY_BENCH:-/tmp/proxy-bench}"
+ROUNDS="${ROUNDS:-3}"
+STREAMS="${STREAMS:-2000}"
+read -r -a FLAGS <<< "${NODE_FLAGS:-}"
+[[ -f "$PB/sse-load.js" ]] || { echo "copy ../shared/bench to $PB first (see the header)"; exit 2; }
+command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)"; exit 2; }
+tmp="$(mktemp -d)"; pids=()
+cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+cfg() {  # cfg PORT -> the config proxy-bench-gateway.sh writes (fake-model -> the upstream), on that port
+  BENCH_CONFIG="$tmp/$1.yaml" GATEWAY_PORT="$1" bash "$here/bench/proxy-bench-gateway.sh" > /dev/null
+  echo "$tmp/$1.yaml"
+}
+
+taskset -c 0 node "$PB/upstream.js" 19000 > "$tmp/upstream.log" 2>&1 & pids+=($!); disown
+sleep 1
+
+measure() {  # measure NAME PORT CMD...
+  local name=$1 port=$2; shift 2
+  taskset -c 1 "$@" > "$tmp/$name.log" 2>&1 & local pid=$!; disown; pids+=("$pid")
+  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+  local url="http://127.0.0.1:$port/v1/chat/completions"
+  (cd "$PB" && taskset -c 0 wrk -t1 -c64 -d1s -s lib/wrk-post.lua "$url" > /dev/null)
+  (cd "$PB" && taskset -c 0 node sse-load.js rate --url "$url" --concurrency 200 --duration 1 --warmup 0 --chunks 16 --interval-ms 5 --max-time 10 > /dev/null)
+  sleep 0.5
+  local out
+  out=$(cd "$PB" && taskset -c 0 node sse-load.js hold --url "$url" --streams "$STREAMS" --chunks 100000 --interval-ms 250 --pids "$pid" --settle 1.5 --samples 5 --max-time 60 \
+      | grep -o '"rss_idle_kb":[0-9.]*\|"rss_per_1000_streams_mb":[0-9.]*\|"errors":[0-9]*' | tr '\n' ' ')
+  printf '%-12s C: %s\n' "$name" "$out"
+  kill -9 "$pid" 2>/dev/null || true; sleep 1
+}
+
+for r in $(seq "$ROUNDS"); do
+  echo "round $r"
+  measure undici-floor 19105 env UPSTREAM=http://127.0.0.1:19000 node "$PB/proxies/undici-proxy.js" 19105
+  measure pilotlight 18480 node "${FLAGS[@]}" "$here/dist/cli/main.js" serve --config "$(cfg 18480)"
+  if [[ -n "${OTHER:-}" ]]; then measure other 18481 node "${FLAGS[@]}" "$OTHER/dist/cli/main.js" serve --config "$(cfg 18481)"; fi
+done
