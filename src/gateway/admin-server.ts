@@ -4,8 +4,11 @@
  * GET /admin/models (per model: desired/pending/starting/ready/draining
  * replicas, queue depth, in flight, each replica's state).
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
+import { PilotlightError } from '../core/errors.js';
+import { writeError } from './error-reply.js';
+import { discardBody, Listener, routePath, sendJson } from './listener.js';
 import type { PoolStatus } from './pool.js';
 
 export interface AdminStatus {
@@ -13,17 +16,35 @@ export interface AdminStatus {
   models(): (PoolStatus & { desired: number | undefined; lastScaleReason: string | undefined; policy: string; provider: string })[];
 }
 
-export function buildAdminServer(registry: Registry, status: AdminStatus): FastifyInstance {
-  const app = Fastify({ logger: false });
-  app.get('/metrics', async (_req, reply) => {
-    const text = await registry.metrics();
-    return reply.header('content-type', registry.contentType).send(text);
+const ADMIN_MAX_BODY = 64 * 1024;
+
+export function buildAdminServer(registry: Registry, status: AdminStatus): Listener {
+  return new Listener((req, res) => {
+    discardBody(req, res, ADMIN_MAX_BODY);
+    const path = routePath(req.url);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return notFound(res, req.method, path);
+    switch (path) {
+      case '/metrics':
+        registry.metrics().then(
+          (text) => {
+            res.writeHead(200, ['content-type', registry.contentType, 'content-length', String(Buffer.byteLength(text))]);
+            res.end(text);
+          },
+          (err: unknown) => writeError(res, new PilotlightError('internal_error', `collecting metrics failed: ${String(err)}`, { cause: err })),
+        );
+        return;
+      case '/healthz':
+        return sendJson(res, 200, { status: 'ok' });
+      case '/readyz':
+        return status.ready() ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'shutting down' });
+      case '/admin/models':
+        return sendJson(res, 200, { models: status.models() });
+      default:
+        return notFound(res, req.method, path);
+    }
   });
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
-    if (!status.ready()) return reply.code(503).send({ status: 'shutting down' });
-    return { status: 'ready' };
-  });
-  app.get('/admin/models', async () => ({ models: status.models() }));
-  return app;
+}
+
+function notFound(res: ServerResponse, method: string | undefined, path: string): void {
+  writeError(res, new PilotlightError('route_not_found', `no route ${method ?? ''} ${path}; the admin port serves /metrics, /healthz, /readyz and /admin/models`));
 }

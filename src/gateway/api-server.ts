@@ -1,19 +1,20 @@
 /**
- * The OpenAI API listener (fastify). Request logging is off on the hot path
- * (metrics carry the numbers); errors are logged once, in the error handler.
+ * The OpenAI API listener. Inference calls go to the hot path
+ * (inference.ts); the model list, health and everything else are answered
+ * here. During shutdown these stay answered while in-flight work drains;
+ * inference calls get shutting_down from their pool. Request logging is off on the hot path (metrics carry the numbers);
+ * server errors are logged once, where they are answered.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../core/clock.js';
-import { describeError, PilotlightError } from '../core/errors.js';
+import { describeError, PilotlightError, toPilotlightError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
-import { toApiError } from './api-errors.js';
-import { parseJsonBody } from './body.js';
-import { errorHeaders } from './error-reply.js';
+import { writeError } from './error-reply.js';
 import { NO_WAIT_HEADERS } from './headers.js';
 import { handleInference } from './inference.js';
-import { registerRoutes } from './routes.js';
+import { discardBody, Listener, routePath, sendJson } from './listener.js';
+import { apiRoute } from './routes.js';
 import type { Router } from './router.js';
 
 export interface ApiServerOptions {
@@ -24,55 +25,36 @@ export interface ApiServerOptions {
   maxBodySize: number;
 }
 
-export function buildApiServer(o: ApiServerOptions): FastifyInstance {
-  // One node:http server: inference calls are served raw (the hot path), the rest by fastify.
-  const serverFactory = (fastifyHandler: (req: IncomingMessage, res: ServerResponse) => void): Server => {
-    const server = createServer((req, res) => {
-      if (!handleInference(o, req, res)) fastifyHandler(req, res);
-    });
-    server.keepAliveTimeout = 65_000;
-    server.requestTimeout = 0;
-    return server;
-  };
-  const app = Fastify({
-    serverFactory,
-    logger: false,
-    bodyLimit: o.maxBodySize,
-    keepAliveTimeout: 65_000,
-    requestTimeout: 0,
-    connectionTimeout: 0,
-    return503OnClosing: true,
-    forceCloseConnections: 'idle',
-    routerOptions: { ignoreTrailingSlash: true },
-  });
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => {
-    try {
-      done(null, parseJsonBody(body as Buffer));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  });
+/** Clients keep connections longer than typical load balancers' 60 s idle timeout, so the gateway is never the one to cut a reused socket. */
+const KEEP_ALIVE_MS = 65_000;
 
-  app.setErrorHandler((err, req, reply) => {
-    const e = toApiError(err, o.maxBodySize);
-    o.metrics.errors.inc({ model: '', code: e.code });
-    o.metrics.requests.inc({ model: '', code: String(e.status) });
-    if (e.status >= 500) o.logger.warn({ code: e.code, url: req.url, err: describeError(err) }, e.message);
-    sendError(reply, e);
-  });
-  app.setNotFoundHandler((req, reply) => {
-    const e = new PilotlightError('route_not_found', `no route ${req.method} ${req.url.split('?')[0]}; the gateway serves the OpenAI API under /v1`);
-    o.metrics.requests.inc({ model: '', code: '404' });
-    sendError(reply, e);
-  });
-  registerRoutes(app, o.router);
-  return app;
+export function buildApiServer(o: ApiServerOptions): Listener {
+  return new Listener((req, res) => {
+    if (handleInference(o, req, res)) return;
+    discardBody(req, res, o.maxBodySize);
+    try {
+      const body = req.method === 'GET' || req.method === 'HEAD' ? apiRoute(routePath(req.url), o.router) : undefined;
+      if (body === undefined) {
+        o.metrics.requests.inc({ model: '', code: '404' });
+        writeError(res, notFound(req), NO_WAIT_HEADERS);
+        return;
+      }
+      sendJson(res, 200, body, NO_WAIT_HEADERS);
+    } catch (err) {
+      sendError(o, res, err);
+    }
+  }, KEEP_ALIVE_MS);
 }
 
-/** An OpenAI-style error through fastify, with Retry-After and pilotlight's headers (errorHeaders). */
-function sendError(reply: FastifyReply, e: PilotlightError): void {
-  const h = errorHeaders(e, NO_WAIT_HEADERS);
-  for (let i = 0; i < h.length; i += 2) reply.header(h[i] ?? '', h[i + 1]);
-  void reply.code(e.status).send(e.toBody());
+function notFound(req: IncomingMessage): PilotlightError {
+  return new PilotlightError('route_not_found', `no route ${req.method ?? ''} ${routePath(req.url)}; the gateway serves the OpenAI API under /v1`);
+}
+
+/** An OpenAI-style error, counted, with pilotlight's headers; server errors are logged. */
+function sendError(o: ApiServerOptions, res: ServerResponse, err: unknown): void {
+  const e = toPilotlightError(err);
+  o.metrics.errors.inc({ model: '', code: e.code });
+  o.metrics.requests.inc({ model: '', code: String(e.status) });
+  if (e.status >= 500) o.logger.warn({ code: e.code, err: describeError(err) }, e.message);
+  writeError(res, e, NO_WAIT_HEADERS);
 }

@@ -1,10 +1,10 @@
 /**
  * The inference routes (POST /v1/chat/completions, /v1/completions,
  * /v1/embeddings) on raw node:http: the hot path of the gateway. Measured
- * against the bare undici pass-through floor (docs/benchmarks.md), fastify's
- * per-request objects cost ~15 µs of CPU and ~5 KB per open stream, so
- * these routes skip it; fastify serves everything else (the model list,
- * health, 404s) and the admin listener.
+ * against the bare undici pass-through floor (docs/benchmarks.md), a
+ * framework's per-request objects cost ~15 µs of CPU and ~5 KB per open
+ * stream; api-server.ts answers everything else (the model list, health,
+ * 404s).
  *
  * Per request, innermost to outermost:
  *   proxy.forward       undici dispatch to the chosen replica, streaming
@@ -15,10 +15,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../core/clock.js';
-import { describeError, PilotlightError } from '../core/errors.js';
+import { describeError, PilotlightError, toPilotlightError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
-import { toApiError } from './api-errors.js';
 import { parseJsonBody, withModel } from './body.js';
 import { writeError } from './error-reply.js';
 import { NO_WAIT_HEADERS, pilotlightHeaders } from './headers.js';
@@ -36,7 +35,7 @@ export interface InferenceDeps {
   maxBodySize: number;
 }
 
-/** Serves the request if it is an inference call; returns false to let fastify have it. */
+/** Serves the request if it is an inference call; returns false to let api-server.ts answer it. */
 export function handleInference(d: InferenceDeps, req: IncomingMessage, res: ServerResponse): boolean {
   if (req.method !== 'POST') return false;
   const url = req.url ?? '';
@@ -125,7 +124,7 @@ async function waitThenForward(d: InferenceDeps, fwd: ForwardRequest, pool: Mode
 
 /** Answers an error and counts it (under the model when known). */
 function fail(d: InferenceDeps, res: ServerResponse, err: unknown, pool: ModelPool | undefined, startedAt: number, extra: readonly string[] = NO_WAIT_HEADERS): void {
-  const e = toApiError(err, d.maxBodySize);
+  const e = toPilotlightError(err);
   if (pool) {
     pool.m.error(e.code);
     pool.m.finished(e.status, (d.clock.now() - startedAt) / 1000);

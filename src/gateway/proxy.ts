@@ -4,7 +4,7 @@
  * back-pressure both ways and each upstream chunk written as it arrives (SSE
  * events are never coalesced).
  *
- *   client -> fastify route (body parsed, model routed, lease taken)
+ *   client -> inference.ts (body parsed, model routed, lease taken)
  *          -> forward(): undici Pool.dispatch -> ForwardHandler
  *             onHeaders: write status + headers (+ pilotlight's)
  *             onData:    res.write(chunk); false pauses upstream until 'drain'
