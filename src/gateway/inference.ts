@@ -10,7 +10,7 @@
  *   proxy.forward       undici dispatch to the chosen replica, streaming
  *   pool.admit / wait   lease on the least-loaded ready replica, or queue
  *   router.resolve      model / alias -> pool (404 if none)
- *   parseJsonBody       raw Buffer + parsed JSON (400), body limit (413)
+ *   parseJsonBody       raw Buffer, validated JSON and its model (400), body limit (413)
  *   handleInference     this file: reads the body, answers errors
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -85,10 +85,9 @@ function tooLarge(d: InferenceDeps, req: IncomingMessage, res: ServerResponse): 
 /** Synchronous up to the lease: a request with a free replica costs no promise or microtask; only a wait goes async. */
 function serve(d: InferenceDeps, req: IncomingMessage, res: ServerResponse, path: string, raw: Buffer, startedAt: number): void {
   const body = parseJsonBody(raw);
-  const json = body.json;
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new PilotlightError('invalid_request', 'request body must be a JSON object');
-  const model = (json as { model?: unknown }).model;
-  if (typeof model !== 'string' || model === '') throw new PilotlightError('invalid_request', 'you must provide a model parameter', { param: 'model' });
+  if (!body.isObject) throw new PilotlightError('invalid_request', 'request body must be a JSON object');
+  const model = body.model;
+  if (model === undefined || model === '') throw new PilotlightError('invalid_request', 'you must provide a model parameter', { param: 'model' });
   const pool = d.router.resolve(model);
   if (!pool) throw new PilotlightError('model_not_found', `The model \`${model}\` does not exist.`, { param: 'model' });
   const upstreamBody = model === pool.model.servedModelName ? raw : withModel(body, pool.model.servedModelName);
