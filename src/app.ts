@@ -170,18 +170,12 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     gateways: () => cluster?.gatewayCount() ?? 1,
   });
 
-  await admin.listen({ host: config.server.adminHost, port: opts.adminPort ?? config.server.adminPort });
-  await api.listen({ host: config.server.host, port: opts.port ?? config.server.port });
-  providers.start();
-  await coordinator?.start();
-  autoscaler.start(config.autoscaler.tickInterval);
-
   const url = (a: AddressInfo | string | null): string =>
     typeof a === 'object' && a ? `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}` : String(a);
 
-  return {
-    apiUrl: url(api.server.address()),
-    adminUrl: url(admin.server.address()),
+  const gateway: Gateway = {
+    apiUrl: '',
+    adminUrl: '',
     router,
     autoscaler,
     registry,
@@ -210,4 +204,20 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       await admin.close();
     },
   };
+
+  try {
+    await admin.listen({ host: config.server.adminHost, port: opts.adminPort ?? config.server.adminPort });
+    await api.listen({ host: config.server.host, port: opts.port ?? config.server.port });
+    providers.start();
+    await coordinator?.start();
+    autoscaler.start(config.autoscaler.tickInterval);
+  } catch (err) {
+    // A port in use, say: undo what started (a listener, replicas, the store
+    // connection), so the process can exit with the error instead of hanging.
+    await gateway.close().catch(() => undefined);
+    throw err;
+  }
+  gateway.apiUrl = url(api.server.address());
+  gateway.adminUrl = url(admin.server.address());
+  return gateway;
 }

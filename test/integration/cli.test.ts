@@ -5,6 +5,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,7 +17,8 @@ const CLI = 'dist/cli/main.js';
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args]);
+    // Bounded: a command that never exits fails its test instead of hanging it.
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { timeout: 20_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -95,5 +97,18 @@ describe('pilotlight serve on config/local.yaml', () => {
     // No modelsim replica outlives the gateway.
     const { stdout } = await run('ps', ['-eo', 'args']);
     expect(stdout.split('\n').filter((l) => l.includes('modelsim') && l.includes('llama-3.3-70b'))).toEqual([]);
+  });
+
+  it('exits 1 with the reason when its port is taken, instead of hanging on the listener it did open', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const r = await cli('serve', '--config', 'config/local.yaml', '--port', String(port), '--admin-port', '0');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`pilotlight: listen EADDRINUSE: address already in use 127.0.0.1:${port}`);
+    } finally {
+      taken.close();
+    }
   });
 });
