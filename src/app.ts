@@ -201,7 +201,11 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       timeout.abort();
       await Promise.all(providers.all.map((p) => p.close()));
       for (const p of pools) p.destroy();
-      await admin.close();
+      // Admin requests are short (scrapes, probes): end them and any idle or
+      // never-used connection now, or an open socket would hold close() forever.
+      const adminClosed = admin.close();
+      admin.server.closeAllConnections();
+      await adminClosed;
     },
   };
 
@@ -214,7 +218,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   } catch (err) {
     // A port in use, say: undo what started (a listener, replicas, the store
     // connection), so the process can exit with the error instead of hanging.
-    await gateway.close().catch(() => undefined);
+    await gateway.close().catch((closeErr: unknown) => logger.warn({ err: describeError(closeErr) }, 'cleaning up after a failed start'));
     throw err;
   }
   gateway.apiUrl = url(api.server.address());

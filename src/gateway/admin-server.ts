@@ -4,9 +4,9 @@
  * GET /admin/models (per model: desired/pending/starting/ready/draining
  * replicas, queue depth, in flight, each replica's state).
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
-import { PilotlightError } from '../core/errors.js';
+import { PilotlightError, toPilotlightError } from '../core/errors.js';
 import { writeError } from './error-reply.js';
 import { discardBody, Listener, routePath, sendJson } from './listener.js';
 import type { PoolStatus } from './pool.js';
@@ -20,6 +20,14 @@ const ADMIN_MAX_BODY = 64 * 1024;
 
 export function buildAdminServer(registry: Registry, status: AdminStatus): Listener {
   return new Listener((req, res) => {
+    try {
+      route(req, res);
+    } catch (err) {
+      writeError(res, toPilotlightError(err));
+    }
+  });
+
+  function route(req: IncomingMessage, res: ServerResponse): void {
     discardBody(req, res, ADMIN_MAX_BODY);
     const path = routePath(req.url);
     if (req.method !== 'GET' && req.method !== 'HEAD') return notFound(res, req.method, path);
@@ -42,7 +50,7 @@ export function buildAdminServer(registry: Registry, status: AdminStatus): Liste
       default:
         return notFound(res, req.method, path);
     }
-  });
+  }
 }
 
 function notFound(res: ServerResponse, method: string | undefined, path: string): void {

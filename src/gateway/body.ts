@@ -20,9 +20,12 @@ export interface ParsedBody {
   isObject: boolean;
   /** The top-level "model" when it is a string (the last one, as JSON.parse reads duplicates). */
   model: string | undefined;
-  /** Where the top-level "model" value is in `raw` ([start, end) byte offsets), or -1 when unknown. */
-  modelStart: number;
-  modelEnd: number;
+  /**
+   * Where the top-level "model" values are in `raw`: [start, end) byte
+   * offsets, one pair per member (more than one pair: the client sent
+   * duplicates); empty when unknown.
+   */
+  modelRanges: readonly number[];
 }
 
 export function parseJsonBody(raw: Buffer): ParsedBody {
@@ -31,7 +34,7 @@ export function parseJsonBody(raw: Buffer): ParsedBody {
   if (scan) {
     let model: string | undefined;
     if (scan.modelStart >= 0 && raw[scan.modelStart] === 0x22 /* " */) model = stringAt(raw, scan.modelStart, scan.modelEnd);
-    return { raw, isObject: scan.isObject, model, modelStart: scan.modelStart, modelEnd: scan.modelEnd };
+    return { raw, isObject: scan.isObject, model, modelRanges: scan.allModels ?? (scan.modelStart >= 0 ? [scan.modelStart, scan.modelEnd] : []) };
   }
   // The scanner rejected it: JSON.parse gives the precise message (and the
   // answer, should the two ever disagree: the scanner is only a fast path).
@@ -43,13 +46,24 @@ export function parseJsonBody(raw: Buffer): ParsedBody {
   }
   const isObject = typeof json === 'object' && json !== null && !Array.isArray(json);
   const m = isObject ? (json as { model?: unknown }).model : undefined;
-  return { raw, isObject, model: typeof m === 'string' ? m : undefined, modelStart: -1, modelEnd: -1 };
+  return { raw, isObject, model: typeof m === 'string' ? m : undefined, modelRanges: [] };
 }
 
 /** The body with a different "model" (aliases are sent upstream under the served name). */
 export function withModel(body: ParsedBody, model: string): Buffer {
   const value = Buffer.from(JSON.stringify(model));
-  if (body.modelStart >= 0) return Buffer.concat([body.raw.subarray(0, body.modelStart), value, body.raw.subarray(body.modelEnd)]);
+  const r = body.modelRanges;
+  if (r.length > 0) {
+    // Every "model" member gets the new name (duplicates too: a replica's parser may read the first or the last).
+    const parts: Buffer[] = [];
+    let at = 0;
+    for (let k = 0; k < r.length; k += 2) {
+      parts.push(body.raw.subarray(at, r[k]), value);
+      at = r[k + 1] ?? at;
+    }
+    parts.push(body.raw.subarray(at));
+    return Buffer.concat(parts);
+  }
   return Buffer.from(JSON.stringify({ ...(JSON.parse(body.raw.toString('utf8')) as object), model }));
 }
 

@@ -17,6 +17,8 @@ export interface JsonScan {
   /** [start, end) of the last top-level "model" value, or -1. */
   modelStart: number;
   modelEnd: number;
+  /** With duplicate top-level "model" members, every value's [start, end), in order; otherwise undefined. */
+  allModels: number[] | undefined;
 }
 
 const OBJECT = 0;
@@ -42,6 +44,7 @@ export function scanJsonObject(b: Uint8Array): JsonScan | undefined {
   let modelAt = -1;
   let modelStart = -1;
   let modelEnd = -1;
+  let allModels: number[] | undefined;
 
   for (;;) {
     // A value starts at i.
@@ -80,13 +83,14 @@ export function scanJsonObject(b: Uint8Array): JsonScan | undefined {
     // A value ended at i: close containers until the next value starts.
     for (;;) {
       if (modelAt >= 0 && stack.length === 1) {
+        if (modelStart >= 0) (allModels ??= [modelStart, modelEnd]).push(modelAt, i);
         modelStart = modelAt;
         modelEnd = i;
         modelAt = -1;
       }
       i = ws(b, i, n);
       const depth = stack.length;
-      if (depth === 0) return i === n ? { isObject, modelStart, modelEnd } : undefined;
+      if (depth === 0) return i === n ? { isObject, modelStart, modelEnd, allModels } : undefined;
       const top = stack[depth - 1];
       const d = b[i];
       if (d === COMMA) {
@@ -131,7 +135,11 @@ function isModelKey(b: Uint8Array, start: number, end: number): boolean {
     for (let k = 0; k < 5; k++) if (b[start + 1 + k] !== MODEL[k]) return false;
     return true;
   }
-  // Escaped spellings ("mod\u0065l") are the same key to JSON.parse.
+  // Escaped spellings ("mod\u0065l") are the same key to JSON.parse. Five
+  // letters with at least one \uXXXX take 10 to 30 bytes between the quotes;
+  // no other key is decoded (a body of escaped keys must not cost a parse each).
+  const len = end - start - 2;
+  if (len < 10 || len > 30) return false;
   for (let k = start + 1; k < end - 1; k++) {
     if (b[k] === BACKSLASH) return JSON.parse(Buffer.from(b.subarray(start, end)).toString('utf8')) === 'model';
   }

@@ -10,5 +10,6 @@ import type { Pool as UndiciPool } from 'undici';
 
 const require = createRequire(import.meta.url);
 
-export const Pool = require('undici/lib/dispatcher/pool.js') as typeof UndiciPool;
-export type Pool = UndiciPool;
+/** The parts of undici's Pool that exist without the index (which adds request/stream/pipeline to every dispatcher). */
+export type Pool = Pick<UndiciPool, 'dispatch' | 'close' | 'destroy'>;
+export const Pool = require('undici/lib/dispatcher/pool.js') as new (url: string, options: ConstructorParameters<typeof UndiciPool>[1]) => Pool;

@@ -3,6 +3,7 @@
  * API's model list and health, 404s that keep the connection usable, and
  * the admin port's routes.
  */
+import { connect } from 'node:net';
 import OpenAI from 'openai';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ models:
     servedModelName: served-tiny
     provider: { type: static, endpoints: ["${sim.url}"] }
 `);
-  // One connection: every request below reuses it, so a response that left it unusable fails the next request.
+  // One connection, reused: the tests check the connection header to see whether a response kept it open or closed it.
   api = new Pool(gw.apiUrl, { connections: 1, pipelining: 1 });
 });
 afterAll(async () => {
@@ -122,4 +123,20 @@ describe('admin listener', () => {
       expect(body.error.message).toBe(`no route ${method} ${path}; the admin port serves /metrics, /healthz, /readyz and /admin/models`);
     }
   });
+});
+
+describe('shutdown', () => {
+  it('is not held up by a connection opened to the admin port and never used', async () => {
+    const other = await startTestGateway(`
+models:
+  - name: tiny
+    provider: { type: static, endpoints: ["${sim.url}"] }
+`);
+    const { port, hostname } = new URL(other.adminUrl);
+    const idle = connect(Number(port), hostname);
+    await new Promise<void>((resolve) => idle.once('connect', () => resolve()));
+    const closedSocket = new Promise<void>((resolve) => idle.once('close', () => resolve()));
+    await other.close(); // before the fix: never returned
+    await closedSocket;
+  }, 10_000);
 });

@@ -214,6 +214,16 @@ describe('withModel (alias rewrite)', () => {
     expect(out).toBe(text.replace('"alias"', '"meta-llama/Llama-3.3-70B-Instruct"'));
   });
 
+  it('with duplicate "model" members, each gets the new name (whichever one the replica reads)', () => {
+    const out = withModel(parseJsonBody(Buffer.from('{"model":"x","n":-0,"model":{"a":1},"model" : "tiny-alias"}')), 'served').toString('utf8');
+    expect(out).toBe('{"model":"served","n":-0,"model":"served","model" : "served"}');
+  });
+
+  it('finds an escaped model key after 200,000 other escaped keys', () => {
+    const body = Buffer.from(`{${'"\\n":0,'.repeat(200_000)}"mod\\u0065l":"m"}`);
+    expect(parseJsonBody(body).model).toBe('m');
+  });
+
   it('rewrites the model JSON.parse would read (the last duplicate, or an escaped spelling of the key) and escapes the new name', () => {
     const r = rng(7);
     for (let n = 0; n < 2000; n++) {
