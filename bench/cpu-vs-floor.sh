@@ -19,31 +19,15 @@
 # drifts by tens of percent within minutes, and a ratio taken within one
 # round cancels most of it.
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-PB="${PROXY_BENCH:-/tmp/proxy-bench}"
 ROUNDS="${ROUNDS:-6}"
 A_SECONDS="${A_SECONDS:-3}"
 B_SECONDS="${B_SECONDS:-3}"
-[[ -f "$PB/sse-load.js" ]] || { echo "copy ../shared/bench to $PB first (see the header)"; exit 2; }
-command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)"; exit 2; }
-tmp="$(mktemp -d)"; pids=()
-cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; [[ -n "${KEEP_LOGS:-}" ]] || rm -rf "$tmp"; }
-trap cleanup EXIT
-
-cfg() {  # cfg PORT -> the config proxy-bench-gateway.sh writes (fake-model -> the upstream), on that port
-  BENCH_CONFIG="$tmp/$1.yaml" GATEWAY_PORT="$1" bash "$here/bench/proxy-bench-gateway.sh" > /dev/null
-  echo "$tmp/$1.yaml"
-}
-
-taskset -c 0 node "$PB/upstream.js" 19000 > "$tmp/upstream.log" 2>&1 & pids+=($!); disown
-sleep 1
+source "$(dirname "$0")/floor-common.sh"
 
 names=(); ports=(); ppids=()
 start() {  # start NAME PORT CMD...
-  local name=$1 port=$2; shift 2
-  taskset -c 1 "$@" > "$tmp/$name.log" 2>&1 & local pid=$!; disown; pids+=("$pid")
-  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
-  names+=("$name"); ports+=("$port"); ppids+=("$pid")
+  launch "$@"
+  names+=("$1"); ports+=("$2"); ppids+=("$launched")
 }
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 run_a() {  # run_a PORT PID SECONDS -> "req/s µs-per-request"

@@ -14,29 +14,14 @@
 #   OTHER=/tmp/old bash bench/mem-vs-floor.sh
 #   NODE_FLAGS=--heap-growing-percent=20 bash bench/mem-vs-floor.sh   # flags for both pilotlight columns
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-PB="${PROXY_BENCH:-/tmp/proxy-bench}"
 ROUNDS="${ROUNDS:-3}"
 STREAMS="${STREAMS:-2000}"
 read -r -a FLAGS <<< "${NODE_FLAGS:-}"
-[[ -f "$PB/sse-load.js" ]] || { echo "copy ../shared/bench to $PB first (see the header)"; exit 2; }
-command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)"; exit 2; }
-tmp="$(mktemp -d)"; pids=()
-cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
-trap cleanup EXIT
-
-cfg() {  # cfg PORT -> the config proxy-bench-gateway.sh writes (fake-model -> the upstream), on that port
-  BENCH_CONFIG="$tmp/$1.yaml" GATEWAY_PORT="$1" bash "$here/bench/proxy-bench-gateway.sh" > /dev/null
-  echo "$tmp/$1.yaml"
-}
-
-taskset -c 0 node "$PB/upstream.js" 19000 > "$tmp/upstream.log" 2>&1 & pids+=($!); disown
-sleep 1
+source "$(dirname "$0")/floor-common.sh"
 
 measure() {  # measure NAME PORT CMD...
-  local name=$1 port=$2; shift 2
-  taskset -c 1 "$@" > "$tmp/$name.log" 2>&1 & local pid=$!; disown; pids+=("$pid")
-  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+  launch "$@"
+  local name=$1 port=$2 pid=$launched
   local url="http://127.0.0.1:$port/v1/chat/completions"
   (cd "$PB" && taskset -c 0 wrk -t1 -c64 -d1s -s lib/wrk-post.lua "$url" > /dev/null)
   (cd "$PB" && taskset -c 0 node sse-load.js rate --url "$url" --concurrency 200 --duration 1 --warmup 0 --chunks 16 --interval-ms 5 --max-time 10 > /dev/null)

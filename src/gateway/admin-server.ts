@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { PilotlightError, toPilotlightError } from '../core/errors.js';
 import { writeError } from './error-reply.js';
-import { discardBody, Listener, routePath, sendJson } from './listener.js';
+import { discardBody, Listener, routePath, sendJson, sendText } from './listener.js';
 import type { PoolStatus } from './pool.js';
 
 export interface AdminStatus {
@@ -34,10 +34,7 @@ export function buildAdminServer(registry: Registry, status: AdminStatus): Liste
     switch (path) {
       case '/metrics':
         registry.metrics().then(
-          (text) => {
-            res.writeHead(200, ['content-type', registry.contentType, 'content-length', String(Buffer.byteLength(text))]);
-            res.end(text);
-          },
+          (text) => sendText(res, 200, registry.contentType, text),
           (err: unknown) => writeError(res, new PilotlightError('internal_error', `collecting metrics failed: ${String(err)}`, { cause: err })),
         );
         return;

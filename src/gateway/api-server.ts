@@ -2,10 +2,11 @@
  * The OpenAI API listener. Inference calls go to the hot path
  * (inference.ts); the model list, health and everything else are answered
  * here. During shutdown these stay answered while in-flight work drains;
- * inference calls get shutting_down from their pool. Request logging is off on the hot path (metrics carry the numbers);
- * server errors are logged once, where they are answered.
+ * inference calls get shutting_down from their pool. Request logging is off
+ * on the hot path (metrics carry the numbers); server errors are logged once,
+ * where they are answered.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Clock } from '../core/clock.js';
 import { describeError, PilotlightError, toPilotlightError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -32,11 +33,12 @@ export function buildApiServer(o: ApiServerOptions): Listener {
   return new Listener((req, res) => {
     if (handleInference(o, req, res)) return;
     discardBody(req, res, o.maxBodySize);
+    const path = routePath(req.url);
     try {
-      const body = req.method === 'GET' || req.method === 'HEAD' ? apiRoute(routePath(req.url), o.router) : undefined;
+      const body = req.method === 'GET' || req.method === 'HEAD' ? apiRoute(path, o.router) : undefined;
       if (body === undefined) {
         o.metrics.requests.inc({ model: '', code: '404' });
-        writeError(res, notFound(req), NO_WAIT_HEADERS);
+        writeError(res, new PilotlightError('route_not_found', `no route ${req.method ?? ''} ${path}; the gateway serves the OpenAI API under /v1`), NO_WAIT_HEADERS);
         return;
       }
       sendJson(res, 200, body, NO_WAIT_HEADERS);
@@ -44,10 +46,6 @@ export function buildApiServer(o: ApiServerOptions): Listener {
       sendError(o, res, err);
     }
   }, KEEP_ALIVE_MS);
-}
-
-function notFound(req: IncomingMessage): PilotlightError {
-  return new PilotlightError('route_not_found', `no route ${req.method ?? ''} ${routePath(req.url)}; the gateway serves the OpenAI API under /v1`);
 }
 
 /** An OpenAI-style error, counted, with pilotlight's headers; server errors are logged. */

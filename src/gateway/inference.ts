@@ -21,6 +21,7 @@ import type { Metrics } from '../telemetry/metrics.js';
 import { parseJsonBody, withModel } from './body.js';
 import { writeError } from './error-reply.js';
 import { NO_WAIT_HEADERS, pilotlightHeaders } from './headers.js';
+import { routePath } from './listener.js';
 import type { ModelPool } from './pool.js';
 import { forward, type ForwardRequest } from './proxy.js';
 import type { Router } from './router.js';
@@ -38,10 +39,7 @@ export interface InferenceDeps {
 /** Serves the request if it is an inference call; returns false to let api-server.ts answer it. */
 export function handleInference(d: InferenceDeps, req: IncomingMessage, res: ServerResponse): boolean {
   if (req.method !== 'POST') return false;
-  const url = req.url ?? '';
-  const q = url.indexOf('?');
-  const path = q < 0 ? url : url.slice(0, q);
-  const route = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  const route = routePath(req.url);
   if (!INFERENCE_ROUTES.has(route)) return false;
   const startedAt = d.clock.now();
   const declared = Number(req.headers['content-length'] ?? 0);

@@ -3,7 +3,7 @@
  *
  * Both listeners (the OpenAI API and the admin port) are plain node:http, not
  * fastify: they serve a handful of fixed routes, and fastify (with ajv,
- * find-my-way, avvio, fast-json-stringify) kept ~4.5 MB resident in the
+ * find-my-way, avvio, fast-json-stringify) kept about 4 MB resident in the
  * serving heap, which every full collection marks; docs/benchmarks.md has the
  * measurements behind the choice.
  */
@@ -48,11 +48,15 @@ export function routePath(url: string | undefined): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
-/** Sends a JSON body (HEAD requests get the headers only; node:http drops the body). */
-export function sendJson(res: ServerResponse, status: number, body: unknown, extra: readonly string[] = []): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, ['content-type', 'application/json; charset=utf-8', 'content-length', String(Buffer.byteLength(text)), ...extra]);
+/** Sends a whole body with its length (HEAD requests get the headers only; node:http drops the body). */
+export function sendText(res: ServerResponse, status: number, contentType: string, text: string, extra: readonly string[] = []): void {
+  res.writeHead(status, ['content-type', contentType, 'content-length', String(Buffer.byteLength(text)), ...extra]);
   res.end(text);
+}
+
+/** Sends a JSON body. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, extra: readonly string[] = []): void {
+  sendText(res, status, 'application/json; charset=utf-8', JSON.stringify(body), extra);
 }
 
 /** Discards a request body the route does not read; one too large to be worth reading closes the connection after the answer. */

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PilotlightError } from '../../../src/core/errors.js';
+import { createRandom } from '../../../src/core/random.js';
 import { parseJsonBody, withModel } from '../../../src/gateway/body.js';
 import { scanJsonObject } from '../../../src/gateway/json-scan.js';
 
@@ -40,18 +41,6 @@ function agrees(raw: Buffer): void {
   const want = reference(text);
   expect(scanJsonObject(raw) !== undefined, `scanner validity of ${JSON.stringify(text)}`).toBe(want !== undefined);
   expect(scanned(raw), JSON.stringify(text)).toEqual(want);
-}
-
-// A small deterministic PRNG (mulberry32), so a failure names a reproducible case.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const STRINGS = ['', 'model', 'llama-70b', 'meta-llama/Llama-3.3-70B-Instruct', 'é ü 中文 🚀', 'quote " and \\ backslash', 'tab\tnew\nline', '\u0000\u001f', 'mod\u0065l'];
@@ -188,7 +177,7 @@ describe('scanJsonObject / parseJsonBody against JSON.parse', () => {
   });
 
   it('agrees on 4000 generated texts and on 12000 random edits of them', () => {
-    const r = rng(20261204);
+    const r = createRandom(20261204); // seeded: a failure is a reproducible case
     let valid = 0;
     let invalid = 0;
     for (let n = 0; n < 4000; n++) {
@@ -225,7 +214,7 @@ describe('withModel (alias rewrite)', () => {
   });
 
   it('rewrites the model JSON.parse would read (the last duplicate, or an escaped spelling of the key) and escapes the new name', () => {
-    const r = rng(7);
+    const r = createRandom(7);
     for (let n = 0; n < 2000; n++) {
       const text = genValue(r, 0);
       const want = reference(text);
